@@ -1,0 +1,315 @@
+"""Model parameters of Sect. II (laser-driven, dissipative two-band semiconductor).
+
+:class:`LaserModel` is a frozen dataclass whose field names follow the paper.  It holds
+either the rotating-frame dispersions near the resonant surface (Sect. II.B.1, II.C),
+
+    Etilde_{1,2}(q) = v_{1,2} q + kappa_{1,2} q^2 ,
+
+with ``q`` the momentum perpendicular to S_omega0 and the measure ``(dk) -> N0 |v_-| dq``
+(the paper's one-dimensional reduction of Sect. II.C uses ``N0 |v_-| = 1/(2 pi)``, i.e.
+``(dk) = dq / (2 pi)``), or general isotropic *lab-frame* dispersions ``E1(k)``, ``E2(k)``
+given as SymPy expressions of ``k`` in ``d = 1, 2, 3`` dimensions with the laser frequency
+``omega0`` and the measure ``d^d k / (2 pi)^d``.
+
+This module never imports SymPy at import time (``import keldysh`` stays cheap).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import (
+    ParameterError,
+    check_finite,
+    check_nonnegative,
+    check_open_unit,
+    check_positive,
+)
+
+__all__ = ["LaserModel", "preset", "PRESETS", "FIGURES"]
+
+
+@dataclass(frozen=True)
+class LaserModel:
+    """Parameters of the laser-driven two-band model (Eqs. 2, 5, 9).
+
+    Parameters
+    ----------
+    v1, v2, kappa1, kappa2 : float
+        Rotating-frame dispersion near the resonant surface, ``Etilde_a = v_a q + kappa_a q^2``
+        (Sect. II.B.1).  ``v_+- = v2 +- v1``, ``kappa_+- = kappa2 +- kappa1``.
+    Omega : float
+        Rabi frequency (the drive is ``Omega cos(omega0 t)``, Eq. 2); >= 0.
+    Gamma1, Gamma2 : float
+        Amplitude decay rates of bands 1 and 2 (> 0).  Populations relax at ``2 Gamma_a``
+        (Eqs. 6a-b); ``Gamma = Gamma1 + Gamma2`` is the decay rate of coherences (Eq. 9).
+    T : float
+        Temperature of the reservoirs (>= 0).  At ``T > 0`` the lab-frame energies
+        ``E1 = Etilde1 - omega0/2``, ``E2 = Etilde2 + omega0/2`` enter ``n_F`` (Eq. 5), so
+        ``omega0`` is required.
+    omega0 : float or None
+        Laser frequency (> 0).  Needed when ``T > 0`` or with general dispersions.
+    kmax : float
+        Momentum cutoff (> 0): ``|q| <= kmax`` (near-resonance model) or ``k <= kmax``
+        (isotropic model).  The paper's Fig. 4 uses ``kmax = 0.2``.
+    N0 : float or None
+        Density of states at the resonance (Eq. 19).  ``None`` means the paper's 1D
+        reduction of Sect. II.C, ``(dk) = dq/(2 pi)``, i.e. ``N0 = 1/(2 pi |v_-|)``.
+    E1, E2 : str or None
+        Optional general isotropic lab-frame dispersions (SymPy-parsable strings in ``k``);
+        when given, ``omega0`` is required and ``v``/``kappa`` are not used for the quadrature.
+    d : int
+        Spatial dimension for the isotropic model (1, 2 or 3).
+    """
+
+    v1: float = -5.0
+    v2: float = 5.0
+    kappa1: float = -25.0
+    kappa2: float = -25.0
+    Omega: float = 0.5
+    Gamma1: float = 0.00999
+    Gamma2: float = 0.00001
+    T: float = 0.0
+    omega0: float | None = None
+    kmax: float = 0.2
+    N0: float | None = None
+    E1: str | None = None
+    E2: str | None = None
+    d: int = 1
+    name: str = field(default="custom", compare=False)
+
+    # ------------------------------------------------------------------ validation
+    def __post_init__(self) -> None:
+        for nm in ("v1", "v2", "kappa1", "kappa2"):
+            object.__setattr__(self, nm, check_finite(nm, getattr(self, nm)))
+        object.__setattr__(self, "Omega", check_nonnegative("Omega", self.Omega))
+        object.__setattr__(self, "Gamma1", check_positive("Gamma1", self.Gamma1))
+        object.__setattr__(self, "Gamma2", check_positive("Gamma2", self.Gamma2))
+        object.__setattr__(self, "T", check_nonnegative("T", self.T))
+        object.__setattr__(self, "kmax", check_positive("kmax", self.kmax))
+        if self.omega0 is not None:
+            object.__setattr__(self, "omega0", check_positive("omega0", self.omega0))
+        if self.N0 is not None:
+            object.__setattr__(self, "N0", check_positive("N0", self.N0))
+        if self.d not in (1, 2, 3):
+            raise ParameterError("d", f"must be 1, 2 or 3 (got {self.d!r})")
+        if (self.E1 is None) != (self.E2 is None):
+            raise ParameterError("E1", "E1 and E2 must be given together")
+        if self.E1 is not None and self.omega0 is None:
+            raise ParameterError("omega0", "is required with general dispersions E1, E2")
+        if self.T > 0 and self.omega0 is None:
+            raise ParameterError(
+                "omega0",
+                "is required when T > 0 (n_F is evaluated at the lab-frame energies "
+                "E1 = Etilde1 - omega0/2, E2 = Etilde2 + omega0/2, Eq. 5)",
+            )
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_paper(
+        cls,
+        *,
+        v_minus: float,
+        kappa_plus: float,
+        Omega: float,
+        Gamma: float,
+        gamma2: float,
+        v_plus: float = 0.0,
+        kappa_minus: float = 0.0,
+        **kw: Any,
+    ) -> "LaserModel":
+        """Build from the paper's combinations ``v_+-``, ``kappa_+-``, ``Gamma``, ``gamma2``.
+
+        ``v_{1,2} = (v_+ -+ v_-)/2``, ``kappa_{1,2} = (kappa_+ -+ kappa_-)/2``,
+        ``Gamma_2 = gamma2 Gamma``, ``Gamma_1 = (1 - gamma2) Gamma`` (Sect. II.A, II.B.1).
+        """
+        v_minus = check_finite("v_minus", v_minus)
+        v_plus = check_finite("v_plus", v_plus)
+        kappa_plus = check_finite("kappa_plus", kappa_plus)
+        kappa_minus = check_finite("kappa_minus", kappa_minus)
+        Gamma = check_positive("Gamma", Gamma)
+        gamma2 = check_open_unit("gamma2", gamma2)
+        return cls(
+            v1=(v_plus - v_minus) / 2,
+            v2=(v_plus + v_minus) / 2,
+            kappa1=(kappa_plus - kappa_minus) / 2,
+            kappa2=(kappa_plus + kappa_minus) / 2,
+            Omega=Omega,
+            Gamma1=(1.0 - gamma2) * Gamma,
+            Gamma2=gamma2 * Gamma,
+            **kw,
+        )
+
+    def replace(self, **changes: Any) -> "LaserModel":
+        """A copy with fields changed; accepts the paper's combinations too.
+
+        Recognised combinations: ``v_minus``, ``v_plus``, ``kappa_plus``, ``kappa_minus``,
+        ``Gamma``, ``gamma2``, ``gamma1``.  Every value is validated.
+        """
+        combo = {k: changes.pop(k) for k in list(changes) if k in _COMBOS}
+        if combo:
+            if "gamma1" in combo:
+                g1 = check_open_unit("gamma1", combo.pop("gamma1"))
+                combo.setdefault("gamma2", 1.0 - g1)
+            cur = dict(
+                v_minus=self.v_minus,
+                v_plus=self.v_plus,
+                kappa_plus=self.kappa_plus,
+                kappa_minus=self.kappa_minus,
+                Gamma=self.Gamma,
+                gamma2=self.gamma2,
+            )
+            cur.update(combo)
+            vm = check_finite("v_minus", cur["v_minus"])
+            vp = check_finite("v_plus", cur["v_plus"])
+            kp = check_finite("kappa_plus", cur["kappa_plus"])
+            km = check_finite("kappa_minus", cur["kappa_minus"])
+            G = check_positive("Gamma", cur["Gamma"])
+            g2 = check_open_unit("gamma2", cur["gamma2"])
+            base = dict(
+                v1=(vp - vm) / 2,
+                v2=(vp + vm) / 2,
+                kappa1=(kp - km) / 2,
+                kappa2=(kp + km) / 2,
+                Gamma1=(1.0 - g2) * G,
+                Gamma2=g2 * G,
+            )
+            base.update(changes)
+            changes = base
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def Gamma(self) -> float:
+        """``Gamma = Gamma1 + Gamma2`` (Eq. 9)."""
+        return self.Gamma1 + self.Gamma2
+
+    @property
+    def gamma1(self) -> float:
+        """``gamma1 = Gamma1 / Gamma`` (Eq. 11)."""
+        return self.Gamma1 / self.Gamma
+
+    @property
+    def gamma2(self) -> float:
+        """``gamma2 = Gamma2 / Gamma`` (Eq. 11)."""
+        return self.Gamma2 / self.Gamma
+
+    @property
+    def v_minus(self) -> float:
+        return self.v2 - self.v1
+
+    @property
+    def v_plus(self) -> float:
+        return self.v2 + self.v1
+
+    @property
+    def kappa_plus(self) -> float:
+        return self.kappa2 + self.kappa1
+
+    @property
+    def kappa_minus(self) -> float:
+        return self.kappa2 - self.kappa1
+
+    @property
+    def isotropic(self) -> bool:
+        """True when general isotropic dispersions ``E1(k)``, ``E2(k)`` are used."""
+        return self.E1 is not None
+
+    @property
+    def N0_eff(self) -> float:
+        """Density of states at the resonance used by the measure (Eq. 19).
+
+        The paper's 1D reduction (Sect. II.C) has ``(dk) = dq/(2 pi)``, i.e.
+        ``N0 = 1/(2 pi |v_-|)`` -- the caption's "N0 = 1/2pi" is the density per unit
+        ``q``, ``N0 |v_-|`` (see the errata).
+        """
+        if self.N0 is not None:
+            return self.N0
+        if self.v_minus == 0:
+            return math.inf
+        return 1.0 / (2.0 * math.pi * abs(self.v_minus))
+
+    @property
+    def q_weight(self) -> float:
+        """Weight of ``dq`` in the near-resonance measure: ``(dk) = q_weight * dq``."""
+        if self.N0 is None:
+            return 1.0 / (2.0 * math.pi)
+        return self.N0 * abs(self.v_minus)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field and the paper's combinations, JSON-ready."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out.update(
+            Gamma=self.Gamma,
+            gamma1=self.gamma1,
+            gamma2=self.gamma2,
+            v_minus=self.v_minus,
+            v_plus=self.v_plus,
+            kappa_plus=self.kappa_plus,
+            kappa_minus=self.kappa_minus,
+            N0_eff=self.N0_eff,
+        )
+        return out
+
+    def subs(self) -> dict:
+        """Map the fields onto :mod:`keldysh.symbols` (for ``expr.subs(model.subs())``)."""
+        from . import symbols as S
+
+        return {
+            S.v1: self.v1,
+            S.v2: self.v2,
+            S.kappa1: self.kappa1,
+            S.kappa2: self.kappa2,
+            S.v_minus: self.v_minus,
+            S.v_plus: self.v_plus,
+            S.kappa_plus: self.kappa_plus,
+            S.kappa_minus: self.kappa_minus,
+            S.Omega: self.Omega,
+            S.Gamma1: self.Gamma1,
+            S.Gamma2: self.Gamma2,
+            S.Gamma: self.Gamma,
+            S.gamma1: self.gamma1,
+            S.gamma2: self.gamma2,
+            S.N0: self.N0_eff,
+            S.T: self.T,
+        }
+
+
+_COMBOS = {"v_minus", "v_plus", "kappa_plus", "kappa_minus", "Gamma", "gamma2", "gamma1"}
+
+
+def _fig(name: str, **kw: Any) -> LaserModel:
+    base = dict(v_minus=10.0, kappa_plus=-50.0, Omega=0.5, Gamma=1e-2, gamma2=1e-3, kmax=0.2)
+    base.update(kw)
+    m = LaserModel.from_paper(**base)
+    return dataclasses.replace(m, name=name)
+
+
+#: Parameter sets of the figure captions (Figs. 4-6).
+PRESETS: dict[str, LaserModel] = {
+    "fig4": _fig("fig4"),
+    "fig5": _fig("fig5", gamma2=0.2),  # caption: gamma1 = 0.8
+    "fig6": _fig("fig6", Omega=1e-2, gamma2=1e-4),  # panel (a): Omega = Gamma
+    "fig6a": _fig("fig6a", Omega=1e-2, gamma2=1e-4),
+    "fig6b": _fig("fig6b", Omega=2e-3, gamma2=1e-4),  # panel (b): Omega = Gamma/5
+}
+
+#: The couplings V of each figure (captions of Figs. 4-6) and its panels.
+FIGURES: dict[str, dict[str, Any]] = {
+    "fig4": {"panels": {"": ("fig4", (5.0, 2.3, 1.0))}, "V_c_paper": 2.14},
+    "fig5": {"panels": {"": ("fig5", (5.0,))}},
+    "fig6": {"panels": {"a": ("fig6a", (20.0,)), "b": ("fig6b", (20.0,))}},
+}
+
+
+def preset(name: str) -> LaserModel:
+    """The model of a figure caption: ``fig4``, ``fig5``, ``fig6`` (= ``fig6a``), ``fig6b``."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ParameterError(
+            "preset", f"unknown preset {name!r}; choose one of {', '.join(sorted(PRESETS))}"
+        ) from None
