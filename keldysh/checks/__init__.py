@@ -1,0 +1,87 @@
+"""Equation-by-equation checks of the paper (``keldysh check``).
+
+Each module ``keldysh/checks/<group>.py`` defines ``records() -> list[EquationRecord]``;
+:func:`all_records` discovers them (sorted by ``ORDER`` then name).  A record states whether
+the paper's printed form is ``verified`` (symbolically equal to the derivation), an
+``erratum`` (printed form wrong: the record carries printed form, derived form and why),
+``asymptotic`` (holds to a stated order in a stated limit; the note gives the check and the
+measured error) or ``failed``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable
+
+__all__ = ["EquationRecord", "STATUSES", "all_records", "check_modules"]
+
+STATUSES = ("verified", "erratum", "asymptotic", "failed")
+
+
+@dataclass
+class EquationRecord:
+    """The verdict on one printed equation.
+
+    Attributes
+    ----------
+    equation : str
+        The paper's label as printed there, e.g. ``"9a"``, ``"22"``, ``"A12"``.
+    section : str
+        e.g. ``"II.A"``, ``"IV"``, ``"Appendix"``.
+    status : str
+        One of :data:`STATUSES`.
+    note : str
+        One line: what was checked and how (limit, order, measured error).
+    printed, derived : str
+        LaTeX (or SymPy ``str``) of the paper's form and of the derived form.
+    why : str
+        For an erratum: the reason the printed form is wrong.
+    """
+
+    equation: str
+    section: str
+    status: str
+    note: str
+    printed: str = ""
+    derived: str = ""
+    why: str = ""
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.status == "erratum" and not (self.printed and self.derived and self.why):
+            raise ValueError(f"erratum record {self.equation} needs printed, derived and why")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def check_modules() -> list:
+    """The modules of this package that define ``records()``, in table order."""
+    from . import __path__ as pkg_path
+
+    mods = []
+    for info in pkgutil.iter_modules(pkg_path):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "records"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+
+
+def all_records(progress: Callable[[str], None] | None = None) -> list[EquationRecord]:
+    """Run every check module and collect its records (a failing module yields ``failed``)."""
+    out: list[EquationRecord] = []
+    for mod in check_modules():
+        if progress:
+            progress(mod.__name__.rsplit(".", 1)[-1])
+        try:
+            out.extend(mod.records())
+        except Exception as exc:  # a crash is a failed check, reported, not hidden
+            out.append(EquationRecord(equation=getattr(mod, "GROUP", mod.__name__), section="?",
+                                      status="failed", note=f"check module raised {type(exc).__name__}: {exc}"))
+    return out
