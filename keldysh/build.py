@@ -104,3 +104,49 @@ def rwa_rhs_func(modules: str = "numpy") -> Callable:
         return (n11, n22, n21, s21, S.E, S.eps, S.Delta, S.Omega, S.Gamma1, S.Gamma2, S.f1, S.f2)
 
     return lambdified("rwa_rhs", expr, args, modules)
+
+
+def rational_coefficients_func(kind: str = "exact", modules: str = "numpy") -> Callable:
+    """Coefficient arrays of ``x = P(|Delta|^2) / Q(|Delta|^2)`` (population deviation, Eqs. 11-14).
+
+    The exact steady state of Eq. (9) is a ratio of polynomials in ``|Delta|^2`` whose
+    coefficients depend on the momentum only; precomputing them once per momentum grid
+    makes every evaluation of the gap equation a cheap polynomial in ``|Delta|^2``.
+    Returns a callable ``(E, eps, Omega, Gamma1, Gamma2, f1, f2) -> [P_0, P_1, ..., Q_0, Q_1, ...]``
+    with attribute ``.degrees = (deg P, deg Q)`` (in powers of ``|Delta|^2``).
+    """
+
+    def expr():
+        import sympy as sp
+
+        from . import symbols as S
+        from .symbolic.master import population_deviation_expr
+
+        x = population_deviation_expr(kind)
+        num, den = sp.fraction(sp.together(x))
+        D2 = sp.Symbol("D2", nonnegative=True)
+        num = sp.expand(num).subs(S.Delta_abs**2, D2)
+        den = sp.expand(den).subs(S.Delta_abs**2, D2)
+        P = sp.Poly(num, D2).all_coeffs()[::-1]
+        Q = sp.Poly(den, D2).all_coeffs()[::-1]
+        expr.degrees = (len(P) - 1, len(Q) - 1)
+        return list(P) + list(Q)
+
+    def args():
+        from . import symbols as S
+
+        return (S.E, S.eps, S.Omega, S.Gamma1, S.Gamma2, S.f1, S.f2)
+
+    fn = lambdified(f"population_deviation_coeffs[{kind}]", expr, args, modules)
+    if not hasattr(fn, "degrees"):
+        import sympy as sp
+
+        from .symbolic.master import population_deviation_expr
+
+        num, den = sp.fraction(sp.together(population_deviation_expr(kind)))
+        from . import symbols as S
+
+        dP = sp.Poly(sp.expand(num), S.Delta_abs).degree() // 2
+        dQ = sp.Poly(sp.expand(den), S.Delta_abs).degree() // 2
+        fn.degrees = (dP, dQ)
+    return fn

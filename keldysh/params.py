@@ -181,6 +181,83 @@ class LaserModel:
             changes = base
         return dataclasses.replace(self, **changes)
 
+    # ------------------------------------------------------------------ model protocol
+    # (used by keldysh.quadrature and keldysh.solvers.gap; other models implement the same)
+    def grid_domain(self) -> tuple[float, float]:
+        """Integration domain in ``q``: ``[-kmax, kmax]`` (near resonance) or ``[0, kmax]`` (isotropic)."""
+        return (0.0, self.kmax) if self.isotropic else (-self.kmax, self.kmax)
+
+    def grid_scales(self) -> list[tuple[float, float]]:
+        """Features the momentum quadrature must resolve: ``(centre, width)`` pairs.
+
+        Near the resonance ``q = 0``: ``eps ~ v_- q`` varies on ``Gamma/|v_-|`` and
+        ``E ~ v_+ q + kappa_+ q^2`` on ``Gamma/|v_+|`` or ``sqrt(Gamma/|kappa_+|)``; the Rabi
+        window ``|eps| < Omega`` on ``Omega/|v_-|``.
+        """
+        G = self.Gamma
+        if self.isotropic:
+            from .dispersion import isotropic_features
+
+            return isotropic_features(self)
+        out = []
+        if self.v_minus != 0:
+            out.append((0.0, G / abs(self.v_minus)))
+            if self.Omega > 0:
+                out.append((0.0, self.Omega / abs(self.v_minus)))
+        if self.kappa_plus != 0:
+            out.append((0.0, math.sqrt(G / abs(self.kappa_plus))))
+        if self.v_plus != 0:
+            out.append((0.0, G / abs(self.v_plus)))
+            if self.kappa_plus != 0:  # second zero of E at q = -v_+/kappa_+
+                q2 = -self.v_plus / self.kappa_plus
+                out.append((q2, G / abs(self.v_plus)))
+        return out
+
+    def grid_fields(self, q):
+        """Arrays on the momentum nodes: ``Et1, Et2, E, eps`` (Eq. 9) and ``f1, f2 = n_F(E_a)`` (Eq. 5)."""
+        import numpy as np
+
+        q = np.asarray(q, dtype=float)
+        if self.isotropic:
+            from .dispersion import isotropic_energies
+
+            E1, E2 = isotropic_energies(self, q)
+            Et1, Et2 = E1 + self.omega0 / 2, E2 - self.omega0 / 2
+        else:
+            Et1 = self.v1 * q + self.kappa1 * q**2
+            Et2 = self.v2 * q + self.kappa2 * q**2
+            if self.omega0 is not None:
+                E1, E2 = Et1 - self.omega0 / 2, Et2 + self.omega0 / 2
+            else:  # T = 0 and bands far from mu: lower band full, upper band empty
+                E1, E2 = np.full_like(q, -np.inf), np.full_like(q, np.inf)
+        return {
+            "Et1": Et1,
+            "Et2": Et2,
+            "E": Et1 + Et2,
+            "eps": Et2 - Et1,
+            "f1": _fermi(E1, self.T) * np.ones_like(q),
+            "f2": _fermi(E2, self.T) * np.ones_like(q),
+        }
+
+    def measure(self, q):
+        """Weight of ``dq`` in ``(dk)``: ``N0 |v_-|`` (1/(2 pi) in Sect. II.C) or ``S_d q^(d-1)/(2 pi)^d``."""
+        import numpy as np
+
+        q = np.asarray(q, dtype=float)
+        if self.isotropic:
+            S_d = {1: 2.0, 2: 2.0 * math.pi, 3: 4.0 * math.pi}[self.d]
+            return S_d * q ** (self.d - 1) / (2.0 * math.pi) ** self.d
+        return np.full_like(q, self.q_weight)
+
+    def gap_methods(self) -> dict[str, str]:
+        """Gap-equation kernels available for this model (first = default)."""
+        return {
+            "master": "keldysh.solvers.gap:kernel_master",
+            "eq19": "keldysh.solvers.gap:kernel_eq19",
+            "keldysh": "keldysh.solvers.saddle:kernel_keldysh",
+            "keldysh-eq55": "keldysh.solvers.saddle:kernel_eq55",
+        }
+
     # ------------------------------------------------------------------ derived
     @property
     def Gamma(self) -> float:
@@ -278,6 +355,14 @@ class LaserModel:
         }
 
 
+def _fermi(e, T: float):
+    import numpy as np
+
+    if T == 0:
+        return np.where(e < 0, 1.0, np.where(e > 0, 0.0, 0.5))
+    return 0.5 * (1.0 - np.tanh(np.asarray(e) / (2.0 * T)))
+
+
 _COMBOS = {"v_minus", "v_plus", "kappa_plus", "kappa_minus", "Gamma", "gamma2", "gamma1"}
 
 
@@ -313,3 +398,4 @@ def preset(name: str) -> LaserModel:
         raise ParameterError(
             "preset", f"unknown preset {name!r}; choose one of {', '.join(sorted(PRESETS))}"
         ) from None
+
