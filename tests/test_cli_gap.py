@@ -1,0 +1,81 @@
+"""`keldysh gap` contract: JSON fields, flags over presets, exit status 2 with one line on bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from keldysh.cli import main
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_gap_json_contract(capsys):
+    code, out, err = run_cli(capsys, "gap", "--preset", "fig4", "--method", "eq19", "--V", "5", "--json")
+    assert code == 0
+    d = json.loads(out)
+    for key in ("delta", "V_c", "method", "converged", "reason", "params"):
+        assert key in d
+    assert d["method"] == "eq19" and d["converged"] is True and d["reason"] == ""
+    assert round(d["V_c"], 2) == 2.14 and d["delta"] > 0
+    for p in ("Omega", "Gamma1", "Gamma2", "kmax", "v_minus", "kappa_plus", "gamma2", "T"):
+        assert p in d["params"]
+
+
+def test_flags_override_preset(capsys):
+    code, out, _ = run_cli(capsys, "gap", "--preset", "fig4", "--Gamma", "0.02", "--kmax", "0.3", "--json")
+    d = json.loads(out)
+    assert d["params"]["Gamma"] == pytest.approx(0.02) and d["params"]["kmax"] == 0.3
+
+
+def test_no_solution_reports_reason(capsys):
+    code, out, _ = run_cli(capsys, "gap", "--V", "-5", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["delta"] == 0.0 and "sgn V must equal +1" in d["reason"]
+
+
+@pytest.mark.parametrize(
+    "argv, name",
+    [
+        (["--Gamma", "-1"], "Gamma"),
+        (["--Gamma", "0"], "Gamma"),
+        (["--Omega", "nan"], "Omega"),
+        (["--kmax", "inf"], "kmax"),
+        (["--kmax", "0"], "kmax"),
+        (["--kmax", "-0.2"], "kmax"),
+        (["--gamma2", "1"], "gamma2"),
+        (["--gamma2", "0"], "gamma2"),
+        (["--preset", "fig9"], "preset"),
+        (["--V", "abc"], "--V"),
+        (["--V", "0"], "V"),
+    ],
+)
+def test_bad_input_exit_2_one_line(capsys, argv, name):
+    with pytest.raises(SystemExit) if argv[1] == "abc" else _no_raise():
+        code, out, err = run_cli(capsys, "gap", *argv)
+        assert code == 2
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert len(lines) == 1 and name in lines[0]
+        assert "Traceback" not in err
+
+
+class _no_raise:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+def test_console_script_help_and_version():
+    out = subprocess.run([sys.executable, "-m", "keldysh", "gap", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "--method" in out.stdout and "--json" in out.stdout
+    v = subprocess.run([sys.executable, "-m", "keldysh", "--version"], capture_output=True, text=True)
+    assert v.returncode == 0 and v.stdout.startswith("keldysh ")
+    bad = subprocess.run([sys.executable, "-m", "keldysh", "gap", "--V", "abc"], capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
