@@ -38,6 +38,9 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--preset", default="fig4", help=f"parameter set of a figure caption ({', '.join(sorted(PRESETS))}); default fig4")
     for flag, (_, hlp) in MODEL_FLAGS.items():
         p.add_argument(flag, type=_float, default=None, metavar="X", help=hlp)
+    p.add_argument("--E1", default=None, metavar="EXPR", help="general isotropic lab-frame dispersion of band 1 in k (needs --E2, --omega0)")
+    p.add_argument("--E2", default=None, metavar="EXPR", help="general isotropic lab-frame dispersion of band 2 in k")
+    p.add_argument("--d", type=int, default=None, choices=(1, 2, 3), help="dimension of the isotropic model")
 
 
 def model_from_args(args: argparse.Namespace) -> LaserModel:
@@ -49,6 +52,10 @@ def model_from_args(args: argparse.Namespace) -> LaserModel:
         if val is not None:
             if not math.isfinite(val):
                 raise ParameterError(key, f"must be finite (got {val!r})")
+            changes[key] = val
+    for key in ("E1", "E2", "d"):
+        val = getattr(args, key, None)
+        if val is not None:
             changes[key] = val
     return m.replace(**changes) if changes else m
 
