@@ -166,3 +166,13 @@ def test_bad_V():
         solve_gap(preset("fig4"), 0.0)
     with pytest.raises(keldysh.ParameterError, match="method"):
         solve_gap(preset("fig4"), 5.0, "bogus")
+
+
+def test_temperature_enters_through_fermi_functions():
+    """T << omega0: exponentially small change; T ~ omega0/4: the inversion (f1 - f2) shrinks, |Delta| drops."""
+    m = preset("fig4")
+    d0 = solve_gap(m, 5.0).delta
+    cold = solve_gap(m.replace(T=0.05, omega0=2.0), 5.0).delta  # exp(-omega0/2T) = exp(-20)
+    assert cold == pytest.approx(d0, rel=1e-8)
+    warm = solve_gap(m.replace(T=0.5, omega0=2.0), 5.0).delta
+    assert 0 < warm < 0.9 * d0
