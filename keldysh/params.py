@@ -206,6 +206,10 @@ class LaserModel:
                 out.append((0.0, self.Omega / abs(self.v_minus)))
         if self.kappa_plus != 0:
             out.append((0.0, math.sqrt(G / abs(self.kappa_plus))))
+        if self.omega0 is not None:  # Fermi steps of n_F(E_a) where a lab band crosses mu = 0
+            for v, kap, shift in ((self.v1, self.kappa1, -self.omega0 / 2), (self.v2, self.kappa2, self.omega0 / 2)):
+                for r in _quadratic_roots(kap, v, shift):
+                    out.append((r, max(self.T, 1e-3 * G)))
         if self.v_plus != 0:
             out.append((0.0, G / abs(self.v_plus)))
             if self.kappa_plus != 0:  # second zero of E at q = -v_+/kappa_+
@@ -353,6 +357,17 @@ class LaserModel:
             S.N0: self.N0_eff,
             S.T: self.T,
         }
+
+
+def _quadratic_roots(a: float, b: float, c: float) -> list[float]:
+    """Real roots of ``a q^2 + b q + c``."""
+    if a == 0:
+        return [-c / b] if b != 0 else []
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return []
+    r = math.sqrt(disc)
+    return [(-b - r) / (2 * a), (-b + r) / (2 * a)]
 
 
 def _fermi(e, T: float):

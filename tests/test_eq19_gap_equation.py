@@ -172,7 +172,11 @@ def test_temperature_enters_through_fermi_functions():
     """T << omega0: exponentially small change; T ~ omega0/4: the inversion (f1 - f2) shrinks, |Delta| drops."""
     m = preset("fig4")
     d0 = solve_gap(m, 5.0).delta
-    cold = solve_gap(m.replace(T=0.05, omega0=2.0), 5.0).delta  # exp(-omega0/2T) = exp(-20)
-    assert cold == pytest.approx(d0, rel=1e-8)
-    warm = solve_gap(m.replace(T=0.5, omega0=2.0), 5.0).delta
-    assert 0 < warm < 0.9 * d0
+    # omega0 = 10: the lab bands stay > 3 away from mu inside |q| <= 0.2, so n_F ~ exp(-3/T)
+    cold = solve_gap(m.replace(T=0.1, omega0=10.0), 5.0).delta
+    assert cold == pytest.approx(d0, rel=1e-10)
+    warm = solve_gap(m.replace(T=1.0, omega0=10.0), 5.0).delta
+    assert 0 < warm < 0.99 * d0  # f1 - f2 = tanh(5/2) = 0.987 near the resonance: a percent-level drop
+    # with omega0 = 2 the upper lab band dips below mu inside the cutoff: Fermi steps, resolved by the grid
+    r = solve_gap(m.replace(T=0.01, omega0=2.0), 5.0)
+    assert r.converged and r.diagnostics["relative_delta_error"] < 1e-9
