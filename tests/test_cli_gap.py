@@ -79,3 +79,21 @@ def test_console_script_help_and_version():
     assert v.returncode == 0 and v.stdout.startswith("keldysh ")
     bad = subprocess.run([sys.executable, "-m", "keldysh", "gap", "--V", "abc"], capture_output=True, text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("model, method", [("pumping", None), ("pumping", "printed"), ("threeband", None), ("threeband", "large-rabi")])
+def test_other_models_json_contract(capsys, model, method):
+    argv = ["gap", "--model", model, "--V", "-5" if model == "threeband" else "5", "--json"]
+    if method:
+        argv += ["--method", method]
+    code, out, _ = run_cli(capsys, *argv)
+    d = json.loads(out)
+    assert code == 0 and d["converged"] is True and d["delta"] >= 0 and d["V_c"] > 0
+    assert d["params"]["model"] == model
+
+
+def test_model_specific_flags_are_checked(capsys):
+    code, _, err = run_cli(capsys, "gap", "--model", "pumping", "--tau", "3")
+    assert code == 2 and "tau" in err
+    code, _, err = run_cli(capsys, "gap", "--mu1", "1")
+    assert code == 2 and "mu1" in err

@@ -17,20 +17,71 @@ DESCRIPTION = (
     "override the preset.  V > 0 is attractive."
 )
 
-METHODS = ("master", "eq19", "keldysh", "keldysh-eq55")
+METHODS = ("master", "eq19", "keldysh", "keldysh-eq55", "exact", "printed", "appendix", "large-rabi")
+
+#: extra flags of the other models (Sect. III: pumping; Appendix: threeband) -> option key
+EXTRA_FLAGS = {
+    "--mu1": ("mu1", "pumping: chemical potential of band 1 (Eq. 34)"),
+    "--mu2": ("mu2", "pumping: chemical potential of band 2 (Eq. 34)"),
+    "--Gamma1": ("Gamma1", "pumping: relaxation rate of band 1; threeband: 2->3 rate"),
+    "--Gamma2": ("Gamma2", "pumping: relaxation rate of band 2; threeband: 2->1 rate"),
+    "--Gamma3": ("Gamma3", "threeband: 3->1 rate"),
+    "--Gamma12": ("Gamma12", "pumping/threeband: decay rate of the pair amplitude"),
+    "--tau": ("tau", "threeband: dephasing time"),
+    "--E1-S": ("E1_S", "pumping: energy of band 1 on the surface S"),
+    "--N0": ("N0", "density of states at the resonant surface"),
+}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", choices=("laser", "pumping", "threeband"), default="laser",
+                   help="laser: Sect. II (default); pumping: Sect. III; threeband: Appendix")
     add_model_arguments(p)
+    for flag, (_, hlp) in EXTRA_FLAGS.items():
+        p.add_argument(flag, type=_float, default=None, metavar="X", help=hlp)
     p.add_argument("--V", type=_float, default=5.0, metavar="X", help="interaction strength (default 5; V > 0 attractive)")
-    p.add_argument("--method", choices=METHODS, default="master", help="route to the gap equation (default master)")
+    p.add_argument("--method", choices=METHODS, default=None,
+                   help="route to the gap equation: laser master (default)|eq19|keldysh|keldysh-eq55; "
+                        "pumping exact (default)|printed; threeband appendix (default)|large-rabi")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _other_model(args: argparse.Namespace):
+    import importlib
+
+    from ..errors import ParameterError
+
+    mod = importlib.import_module(f"keldysh.{args.model}")
+    opts = {}
+    shared = {"--v-minus": "v_minus", "--v-plus": "v_plus", "--kappa-plus": "kappa_plus", "--kappa-minus": "kappa_minus",
+              "--T": "T", "--kmax": "kmax", "--Omega": "Omega"}
+    for flag, key in list(shared.items()) + [(f, k) for f, (k, _) in EXTRA_FLAGS.items()]:
+        val = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if val is not None:
+            if key not in mod.DEFAULTS and key != "N0":
+                raise ParameterError(key, f"is not a parameter of the {args.model} model")
+            opts[key] = val
+    for flag in ("--Gamma", "--gamma2", "--omega0", "--E1", "--E2", "--d"):
+        if getattr(args, flag.lstrip("-"), None) is not None:
+            raise ParameterError(flag.lstrip("-"), f"is not a parameter of the {args.model} model")
+    return mod.model_from_options(opts)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..solvers.gap import solve_gap
 
-    model = model_from_args(args)
+    if args.model == "laser":
+        for flag in EXTRA_FLAGS:
+            key = flag.lstrip("-").replace("-", "_")
+            if getattr(args, key) is not None and key != "N0":
+                from ..errors import ParameterError
+
+                raise ParameterError(key, "is not a parameter of the laser model (use --model pumping|threeband)")
+        model = model_from_args(args)
+        if args.N0 is not None:
+            model = model.replace(N0=args.N0)
+    else:
+        model = _other_model(args)
     res = solve_gap(model, args.V, args.method)
     if args.json:
         print_json(res.to_json())

@@ -152,7 +152,12 @@ class GapResult:
         return clean(d)
 
     def __str__(self) -> str:
-        head = f"|Delta| = {self.delta:.10g}" if self.delta > 0 else "no superconducting solution"
+        if self.delta > 0:
+            head = f"|Delta| = {self.delta:.10g}"
+        elif self.reason.startswith("above threshold"):
+            head = "above threshold, |Delta| not fixed by this model"
+        else:
+            head = "no superconducting solution"
         lines = [
             f"{head}   (method {self.method}, V = {self.V:g}, V_c = {self.V_c:.10g})",
         ]
@@ -171,12 +176,18 @@ class GapResult:
 def _sign_rule_text(model: Any, need: int) -> str:
     word = "attractive (V > 0)" if need > 0 else "repulsive (V < 0)"
     txt = f"no superconducting solution: sgn V must equal {need:+d}, i.e. the coupling must be {word}"
+    if hasattr(model, "sign_rule_note"):
+        return f"{txt} ({model.sign_rule_note()})"
     if hasattr(model, "gamma1") and hasattr(model, "kappa_plus") and model.kappa_plus != 0:
         txt += (
             f" (Eq. 21: sgn V = sgn(gamma2 - gamma1) * sgn(kappa_+) = "
             f"{int(np.sign(model.gamma2 - model.gamma1)):+d} * {int(np.sign(model.kappa_plus)):+d} in the paper's limit)"
         )
     return txt
+
+
+def _threshold_note(model: Any) -> str:
+    return model.threshold_note() if hasattr(model, "threshold_note") else "Eq. 22 at this cutoff"
 
 
 def solve_gap(
@@ -188,6 +199,7 @@ def solve_gap(
     order: int = 12,
     rtol: float = 1e-12,
     estimate_error: bool = True,
+    scan_bistable: bool = True,
 ) -> GapResult:
     """Solve the self-consistent gap equation for ``|Delta|``.
 
@@ -210,6 +222,10 @@ def solve_gap(
         Relative tolerance of the root in ``|Delta|``.
     estimate_error : bool
         Estimate the quadrature error by a grid of twice the order (doubles the cost).
+    scan_bistable : bool
+        Below threshold, scan ``|Delta|`` on a logarithmic grid for a finite-gap branch that
+        the ``|Delta| = 0`` test cannot see (non-monotonic kernels, ``v_+ != 0``); the largest
+        such root is returned.
 
     Returns
     -------
@@ -245,10 +261,22 @@ def solve_gap(
         return done(0.0, True, "no superconducting solution: the gap kernel vanishes (no population inversion, Eq. 11)")
     if np.sign(V) != need:
         return done(0.0, True, _sign_rule_text(model, need))
+    F = lambda d: 1.0 + V * integral(d)  # noqa: E731  F(0) < 0 above threshold, F(inf) = 1
     if abs(V) <= V_c:
-        return done(0.0, True, f"no superconducting solution: |V| = {abs(V):g} is below the threshold V_c = {V_c:.6g} (Eq. 22 at this cutoff)")
-
-    F = lambda d: 1.0 + V * integral(d)  # noqa: E731  F(0) < 0, F(inf) = 1
+        # Below threshold the Delta = 0 test is negative, but a finite-|Delta| branch can still
+        # exist when the kernel is not monotonic (v_+ != 0, Eqs. 25/46): scan for it.
+        hit = _scan_finite_branch(F, getattr(model, "Gamma", 1.0)) if scan_bistable else None
+        if hit is None:
+            return done(0.0, True, f"no superconducting solution: |V| = {abs(V):g} is below the threshold "
+                                   f"V_c = {V_c:.6g} ({_threshold_note(model)})")
+        diag["bistable"] = True
+        lo, hi = hit
+        root, info = brentq(F, lo, hi, xtol=1e-300, rtol=max(rtol, 4 * np.finfo(float).eps), full_output=True, disp=False)
+        diag.update(iterations=info.iterations, function_calls=info.function_calls, residual=F(root))
+        return done(root, bool(info.converged), "")
+    if getattr(model, "THRESHOLD_ONLY", False):
+        return done(0.0, True, f"above threshold (|V| = {abs(V):g} > V_c = {V_c:.6g}), but this model fixes only the "
+                               f"threshold and the sign, not |Delta| ({_threshold_note(model)})")
     lo, hi = 0.0, max(getattr(model, "Gamma", 1.0), 1e-300)
     it = 0
     while F(hi) < 0:
@@ -268,6 +296,19 @@ def solve_gap(
         diag["delta_error"] = dI / slope if slope > 0 else math.inf
         diag["relative_delta_error"] = diag["delta_error"] / root
     return done(root, converged, "")
+
+
+def _scan_finite_branch(F: Callable[[float], float], scale: float) -> Optional[tuple[float, float]]:
+    """Bracket of the largest root of ``F`` on ``|Delta| in [1e-4, 1e3] * scale`` (log grid), if any."""
+    ds = np.geomspace(1e-4, 1e3, 57) * scale
+    vals = np.array([F(d) for d in ds])
+    neg = np.nonzero(vals < 0)[0]
+    if neg.size == 0:
+        return None
+    i = neg[-1]
+    if i + 1 >= ds.size:
+        return None
+    return float(ds[i]), float(ds[i + 1])
 
 
 def critical_coupling(model: Any, method: Optional[str] = None, *, order: int = 12) -> float:
