@@ -1,0 +1,68 @@
+"""`keldysh reproduce`: files, summary.json shape and agreement with the gap solver (Figs. 4-6)."""
+
+import json
+
+import pytest
+
+from keldysh.cli import main
+
+
+def test_reproduce_fig5_quick(tmp_path, capsys):
+    """Fig. 5 (V = 5, gamma1 = 0.8) with a short run: every file written, JSON printed and saved."""
+    out = tmp_path / "res"
+    rc = main(["reproduce", "fig5", "--quick", "--t-max", "6000", "--out", str(out), "--json", "--quiet"])
+    assert rc == 0
+    printed = json.loads(capsys.readouterr().out)
+    saved = json.loads((out / "summary.json").read_text())
+    assert set(printed) == {"fig5"} and saved["fig5"] == printed["fig5"]
+    blk = printed["fig5"]
+    assert len(blk["curves"]) == 1
+    c = blk["curves"][0]
+    for key in ("V", "Omega", "delta_final", "t_converged", "delta_steady_state", "delta_eq23", "delta_eq23_cutoff"):
+        assert key in c
+    assert c["V"] == 5.0 and c["Omega"] == 0.5
+    # converged by t = 6000 (Fig. 5 relaxes fast, gamma2 = 0.2): the dynamics equals the gap
+    # equation on the same grid to the remaining relaxation (measured 8e-6 at order 3)
+    assert c["delta_final"] == pytest.approx(c["delta_steady_state"], rel=1e-3)
+    assert c["t_converged"] is not None
+    # Fig. 5 caption: Eq. (23) is off (the approximations of Sect. II.B fail for gamma1 ~ gamma2)
+    assert c["delta_eq23"] > 1.5 * c["delta_steady_state"]
+    assert c["s21_max_relative_deviation"] < 1e-2
+    for name in blk["files"]:
+        assert (out / name).stat().st_size > 0
+    assert any(n.endswith(".png") for n in blk["files"]) and any(n.endswith(".csv") for n in blk["files"])
+
+
+def test_reproduce_merges_summaries(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["reproduce", "fig4", "--quick", "--t-max", "50", "--out", str(out), "--quiet"]) == 0
+    assert main(["reproduce", "fig5", "--quick", "--t-max", "50", "--out", str(out), "--quiet"]) == 0
+    saved = json.loads((out / "summary.json").read_text())
+    assert set(saved) == {"fig4", "fig5"}
+    assert [c["V"] for c in saved["fig4"]["curves"]] == [5.0, 2.3, 1.0]
+    # V = 1 < V_c: no steady pairing, and a short run is not converged
+    assert saved["fig4"]["curves"][2]["delta_steady_state"] == 0.0
+
+
+def test_reproduce_human_summary(tmp_path, capsys):
+    assert main(["reproduce", "fig5", "--quick", "--t-max", "20", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "fig5:" in text and "exact gap eq." in text and "summary:" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["reproduce", "fig7"],
+        ["reproduce", "fig4", "--method", "euler", "--quiet"],
+        ["reproduce", "fig4", "--t-max", "-3", "--quiet"],
+    ],
+)
+def test_reproduce_bad_input_exits_2(tmp_path, argv, capsys):
+    try:
+        rc = main(argv + ["--out", str(tmp_path)])
+    except SystemExit as exc:  # argparse choices
+        rc = exc.code
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
