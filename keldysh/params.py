@@ -239,8 +239,8 @@ class LaserModel:
             "Et2": Et2,
             "E": Et1 + Et2,
             "eps": Et2 - Et1,
-            "f1": _fermi(E1, self.T) * np.ones_like(q),
-            "f2": _fermi(E2, self.T) * np.ones_like(q),
+            "f1": fermi(E1, self.T) * np.ones_like(q),
+            "f2": fermi(E2, self.T) * np.ones_like(q),
         }
 
     def measure(self, q):
@@ -370,7 +370,8 @@ def _quadratic_roots(a: float, b: float, c: float) -> list[float]:
     return [(-b - r) / (2 * a), (-b + r) / (2 * a)]
 
 
-def _fermi(e, T: float):
+def fermi(e, T: float):
+    """Fermi-Dirac ``n_F(e) = 1/(1 + exp(e/T))`` (a step, 1/2 at ``e = 0``, when ``T = 0``)."""
     import numpy as np
 
     if T == 0:
@@ -379,6 +380,38 @@ def _fermi(e, T: float):
 
 
 _COMBOS = {"v_minus", "v_plus", "kappa_plus", "kappa_minus", "Gamma", "gamma2", "gamma1"}
+
+
+class NearResonanceMeasure:
+    """Shared part of the model protocol for models reduced to the line ``|q| <= kmax``.
+
+    Needs fields ``kmax``, ``N0`` (or None) and a ``v_minus`` attribute: the measure is
+    ``(dk) = N0 |v_-| dq`` with the paper's ``N0 |v_-| = 1/(2 pi)`` by default (Sect. II.C).
+    """
+
+    @property
+    def q_weight(self) -> float:
+        """``N0 |v_-|``: weight of ``dq`` in ``(dk)`` (``1/(2 pi)`` by default)."""
+        return 1.0 / (2.0 * math.pi) if self.N0 is None else self.N0 * abs(self.v_minus)
+
+    @property
+    def N0_eff(self) -> float:
+        """The density of states at the resonant surface used by the measure."""
+        return self.q_weight / abs(self.v_minus)
+
+    def grid_domain(self) -> tuple[float, float]:
+        """``[-kmax, kmax]``."""
+        return (-self.kmax, self.kmax)
+
+    def measure(self, q):
+        """``N0 |v_-|`` on every node."""
+        import numpy as np
+
+        return np.full_like(np.asarray(q, dtype=float), self.q_weight)
+
+    def replace(self, **changes: Any):
+        """A validated copy with fields changed."""
+        return dataclasses.replace(self, **changes)
 
 
 def _fig(name: str, **kw: Any) -> LaserModel:

@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional
 
+from .params import NearResonanceMeasure, fermi
 from .errors import ParameterError, check_finite, check_nonnegative, check_positive
 
 __all__ = [
@@ -71,17 +72,8 @@ DEFAULTS: Dict[str, float] = {
 }
 
 
-def _fermi(e, T: float):
-    import numpy as np
-
-    e = np.asarray(e, dtype=float)
-    if T == 0:
-        return np.where(e < 0, 1.0, np.where(e > 0, 0.0, 0.5))
-    return 0.5 * (1.0 - np.tanh(e / (2.0 * T)))
-
-
 @dataclass(frozen=True)
-class PumpingModel:
+class PumpingModel(NearResonanceMeasure):
     """Optically pumped two-band semiconductor of Sect. III (Eqs. 34-41).
 
     Parameters
@@ -170,25 +162,7 @@ class PumpingModel:
     def kappa2(self) -> float:
         return (self.kappa_plus + self.kappa_minus) / 2
 
-    @property
-    def q_weight(self) -> float:
-        """``N0 |v_-|``: weight of ``dq`` in ``(dk)`` (``1/(2 pi)`` by default)."""
-        return 1.0 / (2.0 * math.pi) if self.N0 is None else self.N0 * abs(self.v_minus)
-
-    @property
-    def N0_eff(self) -> float:
-        """The density of states at S used by the measure."""
-        return self.q_weight / abs(self.v_minus)
-
-    def replace(self, **changes: Any) -> "PumpingModel":
-        """A validated copy with fields changed."""
-        return dataclasses.replace(self, **changes)
-
     # ------------------------------------------------------------------ model protocol
-    def grid_domain(self) -> tuple[float, float]:
-        """``[-kmax, kmax]``."""
-        return (-self.kmax, self.kmax)
-
     def _fermi_steps(self) -> list[float]:
         import numpy as np
 
@@ -223,15 +197,9 @@ class PumpingModel:
         q = np.asarray(q, dtype=float)
         E1 = self.E1_S + self.v1 * q + self.kappa1 * q**2
         E2m = -self.E1_S + self.v2 * q + self.kappa2 * q**2
-        f1 = _fermi(E1 - self.mu1, self.T)
-        f2 = _fermi(E2m - self.mu2, self.T)
+        f1 = fermi(E1 - self.mu1, self.T)
+        f2 = fermi(E2m - self.mu2, self.T)
         return {"E": E1 + E2m, "E1": E1, "E2m": E2m, "f1": f1, "f2": f2, "N": f1 + f2 - 1.0}
-
-    def measure(self, q):
-        """``N0 |v_-|`` (``1/(2 pi)`` by default) for every node."""
-        import numpy as np
-
-        return np.full_like(np.asarray(q, dtype=float), self.q_weight)
 
     def gap_methods(self) -> Dict[str, str]:
         """``"exact"``: the derived Eq. (41) (default); ``"printed"``: Eq. (41) as printed."""

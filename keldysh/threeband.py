@@ -31,6 +31,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional
 
+from .params import NearResonanceMeasure
 from .errors import ParameterError, check_finite, check_positive
 
 __all__ = [
@@ -69,7 +70,7 @@ DEFAULTS: Dict[str, float] = {
 
 
 @dataclass(frozen=True)
-class ThreeBandModel:
+class ThreeBandModel(NearResonanceMeasure):
     """Three-band model of the Appendix (Eqs. A1-A15).
 
     Parameters
@@ -132,23 +133,7 @@ class ThreeBandModel:
         """The pair decay rate ``Gamma12`` (the width of ``E`` that the gap integral resolves)."""
         return self.Gamma12
 
-    @property
-    def q_weight(self) -> float:
-        """``N0 |v_-|``: weight of ``dq`` in ``(dk)``."""
-        return 1.0 / (2.0 * math.pi) if self.N0 is None else self.N0 * abs(self.v_minus)
-
-    @property
-    def N0_eff(self) -> float:
-        return self.q_weight / abs(self.v_minus)
-
-    def replace(self, **changes: Any) -> "ThreeBandModel":
-        """A validated copy with fields changed."""
-        return dataclasses.replace(self, **changes)
-
     # ------------------------------------------------------------------ model protocol
-    def grid_domain(self) -> tuple[float, float]:
-        return (-self.kmax, self.kmax)
-
     def grid_scales(self) -> list[tuple[float, float]]:
         """``sqrt(Gamma12/|kappa_+|)`` (pair window), ``1/(tau |v_-|)`` (dephasing Lorentzian),
         the Rabi window of :func:`rabi_window`, ``Gamma12/|v_+|``."""
@@ -173,11 +158,6 @@ class ThreeBandModel:
         eps = self.v_minus * q + self.kappa_minus * q**2
         E = self.v_plus * q + self.kappa_plus * q**2
         return {"E": E, "eps": eps, "x": population_deviation(self, eps)}
-
-    def measure(self, q):
-        import numpy as np
-
-        return np.full_like(np.asarray(q, dtype=float), self.q_weight)
 
     def gap_methods(self) -> Dict[str, str]:
         """``"appendix"``: Eq. (A13) with the derived populations (default); ``"large-rabi"``: ``Omega -> oo``."""
