@@ -36,15 +36,28 @@ def write_csv(path: Path | str, header: Sequence[str], columns: Iterable[np.ndar
     return path
 
 
-def plot_delta_panel(path: Path | str, curves: List[Dict[str, Any]], title: str, log: bool = False) -> Path:
+def plot_delta_panel(path: Path | str, curves: List[Dict[str, Any]], title: str, log: bool = False,
+                     log_companion: bool = False) -> Path:
     """Panel (a) of Figs. 4-6: ``|Delta|(t)`` with horizontal lines for the steady states.
 
     Each curve dict needs ``times``, ``abs_Delta``, ``label``; optional horizontal lines
     ``delta_eq23_cutoff`` (Eq. 23 with the cutoff-corrected V_c, dashed) and
     ``delta_steady_state`` (exact gap equation, Eq. 18 with the populations of Eq. 9, dotted).
+    ``log_companion=True`` adds a second, logarithmic axis below the linear one (Fig. 6:
+    the collapses of |Delta| between the bursts span hundreds of decades).
     """
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    if log_companion:
+        fig, (ax, axl) = plt.subplots(2, 1, figsize=(6.4, 6.0), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+        for c in curves:
+            a = np.asarray(c["abs_Delta"], float)
+            axl.semilogy(c["times"], np.where(a > 0, a, np.nan), lw=1.0)
+            if c.get("delta_steady_state"):
+                axl.axhline(c["delta_steady_state"], color="k", ls=":", lw=1.0)
+        axl.set_ylabel(r"$|\Delta(t)|$ (log)")
+        axl.set_xlabel("$t$")
+    else:
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, c in enumerate(curves):
         col = colors[i % len(colors)]
@@ -63,7 +76,8 @@ def plot_delta_panel(path: Path | str, curves: List[Dict[str, Any]], title: str,
         tops += [float(c.get("delta_eq23_cutoff") or 0) for c in curves]
         tops += [float(c.get("delta_steady_state") or 0) for c in curves]
         ax.set_ylim(0, 1.08 * max(tops + [1e-300]))
-    ax.set_xlabel("$t$")
+    if not log_companion:
+        ax.set_xlabel("$t$")
     ax.set_ylabel(r"$|\Delta(t)|$")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="best")

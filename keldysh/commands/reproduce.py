@@ -7,15 +7,15 @@ import json
 import math
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
 from ..errors import ParameterError
 
 NAME = "reproduce"
-ORDER = 30
 HELP = "reproduce Figs. 4-6: |Delta|(t) from Eq. (9) with self-consistent Delta, and s21(q) vs Eq. (10)"
 DESCRIPTION = (
     "Integrate the rotating-frame equations of motion (Eq. 9) on a momentum grid with the "
@@ -27,21 +27,38 @@ DESCRIPTION = (
 )
 
 FIGS = ("fig4", "fig5", "fig6")
+INITIALS = ("paper", "pumped")
 
-#: Run length, grid and tolerance per figure: (t_max, order, rtol) for the full and --quick runs.
-#: Fig. 6 (Gamma2 = 1e-6) converges ~100x more slowly than Fig. 4 (Sect. II.C).
-SETTINGS: Dict[str, Dict[str, tuple]] = {
-    "fig4": {"full": (15000.0, 4, 1e-6), "quick": (4000.0, 3, 1e-5)},
-    "fig5": {"full": (6000.0, 4, 1e-6), "quick": (3000.0, 3, 1e-5)},
-    "fig6": {"full": (1.0e6, 3, 1e-4), "quick": (5.0e4, 2, 1e-3)},
+
+@dataclass(frozen=True)
+class RunSpec:
+    """How one panel is integrated: run length, grid order, tolerance, start, integrator."""
+
+    t_max: float
+    order: int
+    rtol: float
+    initial: str = "paper"  # "paper": the state of Sect. II.C; "pumped": the unpaired steady state
+    method: str = "auto"
+    rtol_linear: Optional[float] = None  # DynamicsOptions.rtol_linear (Magnus: the tiny-|Delta| phases)
+
+
+#: Per (figure, panel): the full and the --quick run.  Figs. 4 and 5 converge by t ~ 8e3
+#: (decay time of the relaxation oscillation ~650, slowest relaxation ~3e3), Fig. 6 ~100x
+#: later: panel (a) creeps with the off-resonant populations (slowest relaxation 4.6e5);
+#: panel (b) settles through a train of relaxation bursts (period 1.8e4, decay 1.7e5).
+#: Panel (b) starts from the pumped unpaired state: from the state of Sect. II.C its seed
+#: decays below 1e-300 (for ~2e5, out of reach of any double-precision integration, hence
+#: not what the paper did) before the first burst at t ~ 4.5e5 (--initial paper shows it).
+#: In the long collapses of Fig. 6 (|Delta| down to 1e-170) the pairing sector is linear and
+#: the looser rtol_linear = 1e-2 only shifts the next burst (by ~1% of its time, measured)
+#: for half the steps.
+SETTINGS: Dict[tuple, Dict[str, RunSpec]] = {
+    ("fig4", ""): {"full": RunSpec(15000.0, 4, 1e-6), "quick": RunSpec(4000.0, 3, 1e-5)},
+    ("fig5", ""): {"full": RunSpec(6000.0, 4, 1e-6), "quick": RunSpec(3000.0, 3, 1e-5)},
+    ("fig6", "a"): {"full": RunSpec(2.0e6, 2, 1e-4, rtol_linear=1e-2), "quick": RunSpec(5.0e4, 2, 1e-3, rtol_linear=1e-2)},
+    ("fig6", "b"): {"full": RunSpec(3.0e6, 2, 1e-4, "pumped", rtol_linear=1e-2),
+                    "quick": RunSpec(5.0e4, 2, 1e-3, "pumped", rtol_linear=1e-2)},
 }
-
-#: Per-panel overrides (full mode): (t_max, options).  Fig. 6(b) (Omega = Gamma/5) does not
-#: converge by 1e6 from the state of Sect. II.C: the seed decays at rate ~Gamma for > 5e4
-#: (see docs/dynamics.md).  That decaying sum of free oscillations is cheapest with DOP853
-#: (the Magnus step must follow its oscillations to keep relative accuracy); atol = 1e-30
-#: keeps s21 relatively accurate down to |Delta| ~ 1e-28.  Override with --t-max / --method.
-PANEL_OVERRIDES: Dict[tuple, tuple] = {("fig6", "b"): (5.0e4, {"method": "DOP853", "atol": 1e-30})}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -50,81 +67,93 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--quick", action="store_true", help="reduced grid and run length (smoke run)")
     p.add_argument("--quiet", action="store_true", help="no progress bars, no human summary")
-    p.add_argument("--method", default=None, help="integrator (default magnus4; any DynamicsOptions method)")
+    p.add_argument("--method", default=None, help="integrator (default: auto -- DOP853 for Figs. 4-5, magnus4 for Fig. 6)")
     p.add_argument("--t-max", type=float, default=None, metavar="T", help="override the run length of every curve")
+    p.add_argument("--initial", choices=INITIALS, default=None,
+                   help="start of every curve: 'paper' (Sect. II.C) or 'pumped' (default: per panel, see docs)")
+    p.add_argument("--no-stability", action="store_true", help="skip the linear-stability analysis of the steady states")
 
 
-def _curve(fig: str, panel: str, preset_name: str, V: float, mode: str, args: argparse.Namespace) -> Dict[str, Any]:
-    from ..analytic import delta_eq23
-    from ..params import preset
-    from ..quadrature import momentum_grid
-    from ..solvers.dynamics import simulate, steady_anomalous
-    from ..solvers.gap import solve_gap
-
-    model = preset(preset_name)
-    t_max, order, rtol = SETTINGS[fig][mode]
-    extra: Dict[str, Any] = {}
-    if mode == "full" and (fig, panel) in PANEL_OVERRIDES:
-        t_max, extra = PANEL_OVERRIDES[(fig, panel)]
-        extra = dict(extra)
-        if args.method:
-            extra = {}
+def _spec(fig: str, panel: str, mode: str, args: argparse.Namespace) -> RunSpec:
+    spec = SETTINGS[(fig, panel)][mode]
+    changes: Dict[str, Any] = {}
     if args.t_max is not None:
         if not (math.isfinite(args.t_max) and args.t_max > 0):
             raise ParameterError("t-max", f"must be > 0 (got {args.t_max})")
-        t_max = args.t_max
-    opts: Dict[str, Any] = {"order": order, "rtol": rtol, **extra}
+        changes["t_max"] = float(args.t_max)
     if args.method:
-        opts["method"] = args.method
-    grid = momentum_grid(model, order=order)
+        changes["method"] = args.method
+    if args.initial:
+        changes["initial"] = args.initial
+    return replace(spec, **changes) if changes else spec
+
+
+def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: argparse.Namespace) -> List[Dict[str, Any]]:
+    """Integrate every coupling of one panel (batched) and compare with the steady states."""
+    from ..analytic import delta_eq23
+    from ..params import preset
+    from ..quadrature import momentum_grid
+    from ..solvers.dynamics import relaxation_fit, simulate_many, steady_anomalous
+    from ..solvers.gap import solve_gap
+    from ..solvers.stability import linear_stability
+
+    model = preset(preset_name)
+    spec = _spec(fig, panel, mode, args)
+    grid = momentum_grid(model, order=spec.order)
     progress = False if args.quiet else None
-    res = simulate(model, V, t_max=t_max, grid=grid, options=opts, progress=progress)
-    # steady states on the same grid and cutoff
-    master = solve_gap(model, V, "master", grid=grid, estimate_error=False)
-    eq19 = solve_gap(model, V, "eq19", estimate_error=False)
-    d23 = delta_eq23(model, V)
-    d23c = delta_eq23(model, V, V_c=eq19.V_c)
-    D_end = complex(res.Delta[-1])
-    s_eq10 = steady_anomalous(model, grid, D_end)
-    scale = float(np.abs(s_eq10).max())
-    # meaningful only where there is a steady pairing (below threshold both sides tend to 0)
-    s_dev = float(np.abs(res.s21 - s_eq10).max() / scale) if (scale > 0 and master.delta > 0) else None
-    label = f"V = {V:g}" + (f" ({panel})" if panel else "")
-    return {
-        "figure": fig,
-        "panel": panel,
-        "preset": preset_name,
-        "label": label,
-        "V": V,
-        "Omega": model.Omega,
-        "Gamma": model.Gamma,
-        "gamma2": model.gamma2,
-        "delta_final": res.delta_final,
-        "t_converged": res.t_converged,
-        "delta_steady_state": master.delta,
-        "V_c_master": master.V_c,
-        "delta_eq23": d23,
-        "delta_eq23_cutoff": d23c,
-        "delta_eq19": eq19.delta,
-        "V_c_eq19": eq19.V_c,
-        "relative_difference": (res.delta_final / master.delta - 1.0) if master.delta > 0 else None,
-        "s21_max_relative_deviation": s_dev,
-        "t_max": t_max,
-        "t_end": float(res.times[-1]),
-        "method": res.options.method,
-        "rtol": res.options.rtol,
-        "nodes": int(grid.size),
-        "steps": res.diagnostics.get("steps"),
-        "seconds": res.diagnostics.get("seconds"),
-        "physical": res.diagnostics.get("physical"),
-        "nambu_min_eig": res.diagnostics.get("nambu_min_eig"),
-        # arrays for the files (dropped from the JSON summary)
-        "_times": res.times,
-        "_Delta": res.Delta,
-        "_q": grid.q,
-        "_s21": res.s21,
-        "_s21_eq10": s_eq10,
-    }
+    runs = simulate_many(model, [float(V) for V in Vs], t_max=spec.t_max, grid=grid, progress=progress,
+                         initial=None if spec.initial == "paper" else spec.initial,
+                         options={"order": spec.order, "rtol": spec.rtol, "method": spec.method,
+                                  "rtol_linear": spec.rtol_linear})
+    curves = []
+    for V, res in zip(Vs, runs):
+        V = float(V)
+        # steady states on the same grid and cutoff
+        master = solve_gap(model, V, "master", grid=grid, estimate_error=False)
+        eq19 = solve_gap(model, V, "eq19", estimate_error=False)
+        d23 = delta_eq23(model, V)
+        d23c = delta_eq23(model, V, V_c=eq19.V_c)
+        D_end = complex(res.Delta[-1])
+        s_eq10 = steady_anomalous(model, grid, D_end)
+        scale = float(np.abs(s_eq10).max())
+        # meaningful only where there is a steady pairing (below threshold both sides tend to 0)
+        s_dev = float(np.abs(res.s21 - s_eq10).max() / scale) if (scale > 0 and master.delta > 0) else None
+        stab: Dict[str, Any] = {}
+        if not args.no_stability and master.delta > 0:
+            st = linear_stability(model, V, grid=grid, delta=master.delta)
+            fit = relaxation_fit(res.times, res.abs_Delta, final=master.delta)
+            stab = {
+                "stable": st.stable,
+                "phase_mode": abs(st.phase_mode) if st.phase_mode is not None else None,
+                "relaxation_period_linear": st.oscillation["period"],
+                "relaxation_time_linear": st.oscillation["decay_time"],
+                "slowest_relaxation_linear": st.slowest_decay_time,
+                "relaxation_period_dynamics": fit["period"] if fit else None,
+                "relaxation_time_dynamics": fit["decay_time"] if fit else None,
+            }
+        label = f"V = {V:g}" + (f" ({panel})" if panel else "")
+        curves.append({
+            "figure": fig, "panel": panel, "preset": preset_name, "label": label,
+            "V": V, "Omega": model.Omega, "Gamma": model.Gamma, "gamma2": model.gamma2,
+            "initial": spec.initial,
+            "delta_final": res.delta_final,
+            "t_converged": res.t_converged,
+            "delta_steady_state": master.delta,
+            "V_c_master": master.V_c,
+            "delta_eq23": d23,
+            "delta_eq23_cutoff": d23c,
+            "delta_eq19": eq19.delta,
+            "V_c_eq19": eq19.V_c,
+            "relative_difference": (res.delta_final / master.delta - 1.0) if master.delta > 0 else None,
+            "s21_max_relative_deviation": s_dev,
+            **stab,
+            "t_max": spec.t_max, "t_end": float(res.times[-1]), "method": res.options.method, "rtol": res.options.rtol,
+            "nodes": int(grid.size), "steps": res.diagnostics.get("steps"), "seconds": res.diagnostics.get("seconds"),
+            "physical": res.diagnostics.get("physical"), "nambu_min_eig": res.diagnostics.get("nambu_min_eig"),
+            # arrays for the files (dropped from the JSON summary)
+            "_times": res.times, "_Delta": res.Delta, "_q": grid.q, "_s21": res.s21, "_s21_eq10": s_eq10,
+        })
+    return curves
 
 
 def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> Dict[str, Any]:
@@ -133,8 +162,7 @@ def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> Dict[st
 
     curves: List[Dict[str, Any]] = []
     for panel, (preset_name, Vs) in FIGURES[fig]["panels"].items():
-        for V in Vs:
-            curves.append(_curve(fig, panel, preset_name, float(V), mode, args))
+        curves += _panel(fig, panel, preset_name, tuple(Vs), mode, args)
     files: List[str] = []
     for c in curves:
         tag = f"{fig}{c['panel']}_V{c['V']:g}"
@@ -150,7 +178,7 @@ def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> Dict[st
         for c, pc in zip(curves, plot_curves):
             pc["delta_eq23_cutoff"] = None  # Eq. (23) assumes Omega >> Gamma: not drawn for Fig. 6
             title = f"Fig. 6({c['panel']}): Omega = {c['Omega']:g}, Gamma = {c['Gamma']:g}, gamma2 = {c['gamma2']:g}, V = {c['V']:g}"
-            files.append(plot_delta_panel(out / f"fig6{c['panel']}_delta.png", [pc], title).name)
+            files.append(plot_delta_panel(out / f"fig6{c['panel']}_delta.png", [pc], title, log_companion=True).name)
             files.append(plot_s21_panel(out / f"fig6{c['panel']}_s21.png", [pc], f"Fig. 6({c['panel']}) s21(q)", qmax=0.05).name)
     else:
         caption = f"{fig[:3].capitalize()}. {fig[3:]}: Omega = {m0['Omega']:g}, Gamma = {m0['Gamma']:g}, gamma2 = {m0['gamma2']:g}"
@@ -173,6 +201,13 @@ def _human(summary: Dict[str, Any]) -> str:
                 f"  {c['label']:>14}: |Delta|(t={c['t_end']:.3g}) = {c['delta_final']:.6g}; exact gap eq. {c['delta_steady_state']:.6g}{rel}; "
                 f"Eq. 23 (cutoff V_c) {c['delta_eq23_cutoff']:.4g}; converged at t = {tc}{dev}; {c['seconds']:.1f} s"
             )
+            if c.get("relaxation_period_linear") is not None:
+                pd, td = c.get("relaxation_period_dynamics"), c.get("relaxation_time_dynamics")
+                fitted = "not resolved" if pd is None else f"period {pd:.4g}, decay time {td:.4g}"
+                lines.append(
+                    f"  {'':>14}  approach: linearised Eqs. 9 + 18: period {c['relaxation_period_linear']:.4g}, decay time "
+                    f"{c['relaxation_time_linear']:.4g} (slowest {c['slowest_relaxation_linear']:.3g}); dynamics: {fitted}"
+                )
         lines.append(f"  files: {', '.join(blk['files'])}")
     return "\n".join(lines)
 
