@@ -28,6 +28,11 @@ def test_reproduce_fig5_quick(tmp_path, capsys):
     # Fig. 5 caption: Eq. (23) is off (the approximations of Sect. II.B fail for gamma1 ~ gamma2)
     assert c["delta_eq23"] > 1.5 * c["delta_steady_state"]
     assert c["s21_max_relative_deviation"] < 1e-2
+    # the linear-stability route: a stable steady state with an exact phase mode (rounding of a
+    # ~1000-dimensional eigenproblem); Fig. 5 approaches it overdamped (decay 232 < period 2297)
+    assert c["stable"] is True and c["phase_mode"] < 1e-12
+    assert c["relaxation_time_linear"] == pytest.approx(232, rel=0.05)
+    assert c["delta_average_last_10pct"] == pytest.approx(c["delta_steady_state"], rel=1e-3)
     for name in blk["files"]:
         assert (out / name).stat().st_size > 0
     assert any(n.endswith(".png") for n in blk["files"]) and any(n.endswith(".csv") for n in blk["files"])
