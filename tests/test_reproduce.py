@@ -61,6 +61,7 @@ def test_reproduce_human_summary(tmp_path, capsys):
         ["reproduce", "fig7"],
         ["reproduce", "fig4", "--method", "euler", "--quiet"],
         ["reproduce", "fig4", "--t-max", "-3", "--quiet"],
+        ["reproduce", "fig6", "--initial", "random", "--quiet"],
     ],
 )
 def test_reproduce_bad_input_exits_2(tmp_path, argv, capsys):

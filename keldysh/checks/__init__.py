@@ -59,6 +59,15 @@ class EquationRecord:
         return asdict(self)
 
 
+def rounding(x: float, tol: float = 1e-13, fmt: str = ".0e") -> str:
+    """``x`` formatted for a record note, or ``"< tol (rounding)"`` when it is rounding-level.
+
+    Rounding-level differences depend on the machine (BLAS, summation order); stated as a bound
+    they keep the generated docs/errata.md identical from machine to machine.
+    """
+    return f"< {tol:.0e} (rounding)" if abs(x) < tol else format(x, fmt)
+
+
 def check_modules() -> list:
     """The modules of this package that define ``records()``, in table order."""
     from . import __path__ as pkg_path

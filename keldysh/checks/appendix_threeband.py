@@ -11,7 +11,7 @@ import time
 from functools import lru_cache
 from typing import List
 
-from . import EquationRecord
+from . import EquationRecord, rounding
 
 __all__ = ["ORDER", "records", "printed_a11", "printed_a12"]
 
@@ -149,7 +149,7 @@ def _numeric() -> List[EquationRecord]:
     e13 = abs(res.V_c / Vc_quad - 1)
     out.append(_rec(
         "A13", "erratum" if e13 < 1e-8 and res.sign_required == int(math.copysign(1, m.kappa_plus)) else "failed",
-        f"Fig. 10 preset: V_c from solve_gap = {res.V_c:.8f}, adaptive quadrature of the same integral {Vc_quad:.8f} (rel. {e13:.1e}); "
+        f"Fig. 10 preset: V_c from solve_gap = {res.V_c:.8f}, adaptive quadrature of the same integral {Vc_quad:.8f} (rel. {rounding(e13, fmt='.1e')}); "
         "the populations are those of Delta = 0 (weak pairing), so A13 fixes the threshold only",
         printed=r"\Delta^* \le -VN_0|v_-|\int dq\,\frac{\Delta^*\kappa_+q^2}{\kappa_+^2q^4+\Gamma_{12}^2}\,\frac{|\Omega|^2\Gamma_1/(2\tau((v_-q)^2+\tau^{-2}))}{\ldots}",
         derived=r"1 \le +VN_0|v_-|\int dq\,\frac{\kappa_+q^2}{\kappa_+^2q^4+\Gamma_{12}^2}\,\frac{|\Omega|^2\Gamma_1/(2\tau((v_-q)^2+\tau^{-2}))}{\ldots}",

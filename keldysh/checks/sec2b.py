@@ -23,7 +23,7 @@ import math
 from functools import lru_cache
 from typing import Dict, List
 
-from . import EquationRecord
+from . import EquationRecord, rounding
 from .sec2a import FIG4, differs, guarded, is_identity, latex, rec
 
 __all__ = [
@@ -269,7 +269,7 @@ def check_gap_equation() -> List[EquationRecord]:
     out.append(rec(
         "20", "II.B", "verified" if ok20 and err < 1e-8 else "failed",
         "int_R d eps E/(E^2 + 4|Delta|^2 + Gamma^2) with E = (kappa_+/v_-^2) eps^2 by SymPy, both signs of kappa_+ "
-        f"(identity); quadrature agrees to {err:.0e}; extending |eps| < Omega to the real line is the Omega -> oo "
+        f"(identity); quadrature agrees to {rounding(err)}; extending |eps| < Omega to the real line is the Omega -> oo "
         f"limit: it moves V_c from {vc_window:.2f} to {vc_real:.2f} at Fig. 4 parameters",
         printed="1 = " + latex(P["20"]),
         derived="1 = " + latex(rhs20),
@@ -675,7 +675,7 @@ def check_vanishing_rates() -> List[EquationRecord]:
         out.append(rec(
             "30", "II.B", "erratum",
             f"int_R d eps of the exact Eq. (11) populations at gamma1 gamma2 = 0 (T = 0): partial fractions in eps^2 "
-            f"(SymPy), quadrature agrees to {qerr:.0e}; equal to the printed form only at |Delta| = 0",
+            f"(SymPy), quadrature agrees to {rounding(qerr)}; equal to the printed form only at |Delta| = 0",
             printed="1 = " + latex(P["30"]),
             derived="1 = " + latex(closed),
             why=("The eps-integral of u^2/(a u^4 + b u^2 + c) is pi/(sqrt a sqrt(b + 2 sqrt(ac))): the derived "

@@ -14,7 +14,7 @@ import time
 from functools import lru_cache
 from typing import List
 
-from . import EquationRecord
+from . import EquationRecord, rounding
 
 __all__ = ["ORDER", "records", "printed_eq35", "printed_eq37", "printed_eq41_kernel"]
 
@@ -203,7 +203,7 @@ def _numeric() -> List[EquationRecord]:
     out.append(_rec(
         "45", "erratum" if (e_der < 0.05 and e_pr > 0.2 and abs(d_num / d_cut - 1) < 1e-6) else "failed",
         f"Gamma_12 = 3 Gamma, V = 2 V_c, kmax = 5: numeric |Delta| = {d_num:.6g}; derived {d_der:.6g} (rel. {e_der:.1e}, cutoff effect; "
-        f"with the cutoff kept {abs(d_num / d_cut - 1):.0e}); printed {d_pr:.6g} (rel. {e_pr:.0%})",
+        f"with the cutoff kept {rounding(abs(d_num / d_cut - 1))}); printed {d_pr:.6g} (rel. {e_pr:.0%})",
         printed=r"|\Delta| = \sqrt{\gamma_1\gamma_2}\,\Gamma\sqrt{(V/V_c''')^4 - 1}",
         derived=r"|\Delta| = \sqrt{\gamma_1\gamma_2\,\Gamma\,\Gamma_{12}}\sqrt{(V/V_c''')^4 - 1} = \sqrt{\Gamma_1\Gamma_2\Gamma_{12}/\Gamma}\sqrt{(V/V_c''')^4-1}",
         why="from the derived Eq. (42): (|Delta|^2 + g1 g2 Gamma Gamma_12) = (V/V_c)^4 g1 g2 Gamma Gamma_12; the print follows from its Eq. (42) with (Gamma/Gamma_12)^2",
@@ -233,7 +233,7 @@ def _numeric() -> List[EquationRecord]:
         f"Gamma_12 = 3 Gamma: ({rel[0.03, 'derived', 0.1]:+.1e}, {rel[0.03, 'derived', 0.5]:+.1e}); printed bound, Gamma_12 = 3 Gamma: "
         f"({rel[0.03, 'printed', 0.1]:+.1e}, {rel[0.03, 'printed', 0.5]:+.1e}). The change grows like ~0.4 r^2. "
         "On the real line the bound is exact: max over B of the gap function = bound/|v_+| (closed form, "
-        f"r x max - 1 = {ex[0.95]:.0e} at r = 0.95, {ex[1.01]:.0e} at 1.01), so a non-zero |Delta| exists iff r <= 1; "
+        f"r x max - 1 = {rounding(ex[0.95])} at r = 0.95, {rounding(ex[1.01])} at 1.01), so a non-zero |Delta| exists iff r <= 1; "
         "for r close to 1 that root is not connected to Delta = 0 (V below the Delta = 0 threshold: bistable) -- "
         "a safe margin is r << 1, not r <= 1",
         printed=r"|v_+| \le \sqrt{|\kappa_+|\Gamma}\,|V|/V_c'''",

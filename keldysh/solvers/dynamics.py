@@ -1323,22 +1323,9 @@ def simulate_lab(
         grid = momentum_grid(model, order=opts.order)
     K = _projection_weights(model, grid, V, projection)
     u0 = _seeded_state(grid, K, seed, _seed_shape(model, grid, seed_profile))
+    mem = _Member(K, u0, opts, math.nan)
+    delta_of, check_state, rec, diag = mem.delta_of, mem.check_state, mem.rec, mem.diag
 
-    def delta_of(u: np.ndarray) -> complex:
-        return complex(np.conj(np.dot(K, u[:, 4] + 1j * u[:, 5])))
-
-    diag: Dict[str, Any] = {"population_min": math.inf, "population_max": -math.inf,
-                            "nambu_min_eig": math.inf, "nambu_max_eig": -math.inf}
-
-    def check_state(u: np.ndarray, full: bool) -> None:
-        diag["population_min"] = min(diag["population_min"], float(min(u[:, 0].min(), u[:, 1].min())))
-        diag["population_max"] = max(diag["population_max"], float(max(u[:, 0].max(), u[:, 1].max())))
-        if full:
-            ev = nambu_eigenvalues(u)
-            diag["nambu_min_eig"] = min(diag["nambu_min_eig"], float(ev.min()))
-            diag["nambu_max_eig"] = max(diag["nambu_max_eig"], float(ev.max()))
-
-    rec = _Recorder(opts.record_every)
     bar = _progress(progress, t_max, f"lab V={V:g}")
     try:
         u, t_end, stats = _run_scipy_lab(model, grid, u0, t_max, opts, delta_of, rec, check_state, bar, omega0)
