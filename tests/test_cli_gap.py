@@ -97,3 +97,16 @@ def test_model_specific_flags_are_checked(capsys):
     assert code == 2 and "tau" in err
     code, _, err = run_cli(capsys, "gap", "--mu1", "1")
     assert code == 2 and "mu1" in err
+
+
+def test_gap_stability_flag(capsys):
+    """--stability appends the linearised dynamics about the steady state: Fig. 4 at V = 5 relaxes
+    with the oscillation of period 344 and decay time 655 (docs/dynamics.md; grid order 3)."""
+    code, out, err = run_cli(capsys, "gap", "--preset", "fig4", "--V", "5", "--stability", "--json")
+    assert code == 0
+    st = json.loads(out)["stability"]
+    assert st["stable"] is True and abs(st["phase_mode"][0]) < 1e-12
+    assert st["oscillation"]["period"] == pytest.approx(344, rel=0.02)
+    assert st["oscillation"]["decay_time"] == pytest.approx(655, rel=0.02)
+    code, out, err = run_cli(capsys, "gap", "--model", "pumping", "--stability")
+    assert code == 2 and "stability" in err and "Traceback" not in err

@@ -43,6 +43,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", choices=METHODS, default=None,
                    help="route to the gap equation: laser master (default)|eq19|keldysh|keldysh-eq55; "
                         "pumping exact (default)|printed; threeband appendix (default)|large-rabi")
+    p.add_argument("--stability", action="store_true",
+                   help="laser model: also linearise the dynamics (Eqs. 9 + 18) about the steady state -- "
+                        "stability, period and decay time of the approach (solvers/stability.py)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -83,8 +86,23 @@ def run(args: argparse.Namespace) -> int:
     else:
         model = _other_model(args)
     res = solve_gap(model, args.V, args.method)
+    stab = None
+    if args.stability:
+        from ..errors import ParameterError
+        from ..solvers.stability import linear_stability
+
+        if args.model != "laser" or model.isotropic:
+            raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")
+        # about the exact steady state of the dynamics (master route: Eq. 18 with the populations of
+        # Eq. 9), solved on the grid of the linearisation so that it is self-consistent there
+        stab = linear_stability(model, args.V)
     if args.json:
-        print_json(res.to_json())
+        out = res.to_json()
+        if stab is not None:
+            out["stability"] = stab.to_json()
+        print_json(out)
     else:
         print(res)
+        if stab is not None:
+            print(stab)
     return 0
