@@ -430,3 +430,26 @@ def test_fig6b_full_run_converges_through_bursts():
     assert np.all(np.diff(bursts[:5]) < 0)
     assert bursts[0] > 20 * ss
     assert r.diagnostics["physical"]
+
+
+def test_jacobian_equals_central_differences_of_the_rhs(fig4_grid):
+    """The linearisation (block diagonal + rank-two coupling through Eq. 18) against central
+    differences of the full right-hand side: F is quadratic in u (Delta is linear in s21, the
+    equations are affine in u for given Delta), so central differences are exact up to rounding."""
+    from keldysh.solvers._kernels import affine_rhs_numpy
+    from keldysh.solvers.stability import jacobian
+
+    m, g = fig4_grid
+    mats = block_matrices(m, g)
+    K = dyn._projection_weights(m, g, 5.0, "eq18")
+    rng = np.random.default_rng(11)
+    u = rng.uniform(0, 0.5, size=(g.size, 6))
+    v = rng.normal(size=(g.size, 6))
+    J = jacobian(m, g, K, u, mats)
+    eps = 1e-3
+
+    def F(x):
+        return affine_rhs_numpy(x[None], K[None], *mats)[0].ravel()
+
+    fd = (F(u + eps * v) - F(u - eps * v)) / (2 * eps)
+    assert np.allclose(J @ v.ravel(), fd, rtol=1e-9, atol=1e-9 * np.abs(fd).max())

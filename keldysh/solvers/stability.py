@@ -62,6 +62,20 @@ def steady_state(model: Any, grid: Any, delta: complex, mats: Optional[tuple] = 
     return np.linalg.solve(M[:, :6, :6], -M[:, :6, 6][..., None])[..., 0]
 
 
+def _coupling(Ar: np.ndarray, Ai: np.ndarray, K: np.ndarray, u: np.ndarray) -> tuple:
+    """``b_{r,i} = dF/d(Re, Im Delta)`` at ``u`` and ``g_{r,i} = d(Re, Im Delta)/du`` (Eq. 18)."""
+    N = u.shape[0]
+    ua = np.concatenate([u, np.ones((N, 1))], axis=1)
+    b_r = np.einsum("kij,kj->ki", Ar[:, :6, :], ua).ravel()
+    b_i = np.einsum("kij,kj->ki", Ai[:, :6, :], ua).ravel()
+    # Delta = conj(K . s):  Re Delta = Re K u4 - Im K u5,  Im Delta = -(Im K u4 + Re K u5)
+    g_r = np.zeros(6 * N)
+    g_i = np.zeros(6 * N)
+    g_r[4::6], g_r[5::6] = K.real, -K.imag
+    g_i[4::6], g_i[5::6] = -K.imag, -K.real
+    return b_r, b_i, g_r, g_i
+
+
 def jacobian(model: Any, grid: Any, K: np.ndarray, u: np.ndarray, mats: Optional[tuple] = None) -> np.ndarray:
     """Jacobian ``dF/du`` (``6N x 6N``) of Eq. (9) with ``Delta^* = sum_k K_k s21_k`` (Eq. 18) at ``u``."""
     from .dynamics import block_matrices
@@ -74,14 +88,7 @@ def jacobian(model: Any, grid: Any, K: np.ndarray, u: np.ndarray, mats: Optional
     idx = np.arange(N)
     blocks = J.reshape(N, 6, N, 6)
     blocks[idx, :, idx, :] = M
-    ua = np.concatenate([u, np.ones((N, 1))], axis=1)
-    b_r = np.einsum("kij,kj->ki", Ar[:, :6, :], ua).ravel()
-    b_i = np.einsum("kij,kj->ki", Ai[:, :6, :], ua).ravel()
-    # Delta = conj(K . s):  Re Delta = Re K u4 - Im K u5,  Im Delta = -(Im K u4 + Re K u5)
-    g_r = np.zeros(6 * N)
-    g_i = np.zeros(6 * N)
-    g_r[4::6], g_r[5::6] = K.real, -K.imag
-    g_i[4::6], g_i[5::6] = -K.imag, -K.real
+    b_r, b_i, g_r, g_i = _coupling(Ar, Ai, K, u)
     J += np.outer(b_r, g_r) + np.outer(b_i, g_i)
     return J
 
@@ -219,10 +226,7 @@ def linear_stability(
         rest[i0] = False
     growth = float(lam.real[rest].max())
     # residues of the response of Re Delta to a kick along d F/d Re Delta
-    ua = np.concatenate([u, np.ones((N, 1))], axis=1)
-    b_r = np.einsum("kij,kj->ki", mats[1][:, :6, :], ua).ravel()
-    g_r = np.zeros(6 * N)
-    g_r[4::6], g_r[5::6] = K.real, -K.imag
+    b_r, _, g_r, _ = _coupling(mats[1], mats[2], K, u)
     norm = np.einsum("ij,ij->j", W.conj(), R)
     weight = np.abs((g_r @ R) * (W.conj().T @ b_r) / norm)
     weight[~rest] = 0.0
