@@ -985,24 +985,22 @@ def _run_scipy_batch(mats: tuple, members: List["_Member"], t_max: float, opts: 
         m.diag.update(steps=steps, rejected=0, rhs_evaluations=nfev[0])
 
 
-def _hermite(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th: np.ndarray) -> np.ndarray:
+def _hermite(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th) -> np.ndarray:
     """Cubic Hermite interpolant of ``Delta`` on a step of length ``h`` at fractions ``th``."""
-    th = np.asarray(th, float)
-    h00 = 2 * th**3 - 3 * th**2 + 1
-    h10 = th**3 - 2 * th**2 + th
-    h01 = -2 * th**3 + 3 * th**2
-    h11 = th**3 - th**2
-    return h00 * D0 + h10 * h * d0 + h01 * D1 + h11 * h * d1
+    out = []
+    for x in np.atleast_1d(th).tolist():  # a few scalars: plain complex arithmetic
+        x2, x3 = x * x, x * x * x
+        out.append((2 * x3 - 3 * x2 + 1) * D0 + (x3 - 2 * x2 + x) * h * d0 + (-2 * x3 + 3 * x2) * D1 + (x3 - x2) * h * d1)
+    return np.array(out)
 
 
-def _hermite_deriv(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th: np.ndarray) -> np.ndarray:
+def _hermite_deriv(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th) -> np.ndarray:
     """Time derivative of :func:`_hermite`."""
-    th = np.asarray(th, float)
-    g00 = 6 * th**2 - 6 * th
-    g10 = 3 * th**2 - 4 * th + 1
-    g01 = -6 * th**2 + 6 * th
-    g11 = 3 * th**2 - 2 * th
-    return (g00 * D0 + g01 * D1) / h + g10 * d0 + g11 * d1
+    out = []
+    for x in np.atleast_1d(th).tolist():
+        x2 = x * x
+        out.append(((6 * x2 - 6 * x) * D0 + (-6 * x2 + 6 * x) * D1) / h + (3 * x2 - 4 * x + 1) * d0 + (3 * x2 - 2 * x) * d1)
+    return np.array(out)
 
 
 def _run_magnus(A0, Ar, Ai, K, u0, t_max, opts, delta_of, rec, check_state, bar, delta_linear=0.0):
@@ -1025,21 +1023,23 @@ def _run_magnus(A0, Ar, Ai, K, u0, t_max, opts, delta_of, rec, check_state, bar,
     # fastest free frequency of each node (imaginary parts of the eigenvalues of A0)
     omega_k = np.abs(np.linalg.eigvals(A0[:, :6, :6]).imag).max(axis=1)
 
-    def gen(D: complex) -> np.ndarray:
-        return A0 + D.real * Ar + D.imag * Ai
+    # the pairing rows (Re s21, Im s21) of the generator: dDelta/dt = conj(K . ds21/dt)
+    S0, Sr, Si = (np.ascontiguousarray(A[:, 4:6, :]) for A in (A0, Ar, Ai))
 
     def ddelta(u: np.ndarray, D: complex) -> complex:
-        M = gen(D)
         ua = np.concatenate([u, ones], axis=1)
-        ds = np.einsum("kj,kj->k", M[:, 4, :], ua) + 1j * np.einsum("kj,kj->k", M[:, 5, :], ua)
-        return complex(np.conj(np.dot(K, ds)))
+        ds = np.einsum("kij,kj->ki", S0 + D.real * Sr + D.imag * Si, ua)
+        return complex(np.conj(np.dot(K, ds[:, 0] + 1j * ds[:, 1])))
 
     counters = {"exp": 0}
 
+    from ._kernels import MagnusStep
+
+    step_nodes = MagnusStep((A0, Ar, Ai))
+
     def advance(u, D, dD, D1, dD1, h):
         Dg = _hermite(D, dD, D1, dD1, h, np.array(_GAUSS))
-        A1, A2 = gen(complex(Dg[0])), gen(complex(Dg[1]))
-        Om = (0.5 * h) * (A1 + A2)
+        filt = None
         if order4:
             # The commutator term of the 4th-order Magnus generator is the Taylor expansion of
             # the forced response in h: for a node rotating fast (omega_k h >> 1) it is wrong by
@@ -1048,10 +1048,8 @@ def _run_magnus(A0, Ar, Ai, K, u0, t_max, opts, delta_of, rec, check_state, bar,
             # the fast nodes with the bounded lag error O(h dDelta/dt / omega_k) of the
             # exponential midpoint rule.
             filt = (_SQ3 / 12.0 * h * h) / (1.0 + (omega_k * h / math.pi) ** 2)
-            Om = Om + filt[:, None, None] * (A2 @ A1 - A1 @ A2)
-        P = expm_batched(Om)
+        u1 = step_nodes(u, complex(Dg[0]), complex(Dg[1]), h, filt)
         counters["exp"] += 1
-        u1 = np.einsum("kij,kj->ki", P[:, :6, :6], u) + P[:, :6, 6]
         E1 = delta_of(u1)
         return u1, E1, ddelta(u1, E1)
 
