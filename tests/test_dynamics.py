@@ -430,9 +430,10 @@ def test_fig6b_from_sect_iic_state_falls_below_double_precision():
 def test_fig6b_full_run_converges_through_bursts():
     """Fig. 6(b) exactly as `keldysh reproduce fig6` runs it (pumped start, t = 3e6, ~50 s): the
     pairing comes in relaxation bursts of decreasing height (the "highly oscillatory" evolution),
-    |Delta| stays within 1% of its final value from t ~ 1.9e6 on, and its average over the last
-    10% equals the gap equation on the same grid (measured 7.6e-6; the last sample rides on the
-    residual ring, measured -1.1e-3, see docs/dynamics.md)."""
+    |Delta| stays within 1% of its final value from t ~ 1.85e6 on, and its average over the last
+    10% equals the gap equation on the same grid (measured 8e-6 to 3e-5 with the integrator
+    variants tried; the last sample rides on the residual ring, measured -1.3e-3, see
+    docs/dynamics.md)."""
     from scipy.signal import find_peaks
 
     from keldysh.commands.reproduce import SETTINGS
