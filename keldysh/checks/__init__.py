@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Callable
 
 __all__ = ["EquationRecord", "STATUSES", "all_records", "check_modules"]
 

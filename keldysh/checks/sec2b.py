@@ -434,7 +434,6 @@ def eq26_closed(cross: int = 1, last: int = 1):
 
 def _integrand14_ok() -> bool:
     """The integrand -V x14 E/(E^2+Gamma^2) of the derived Eq. (14) in the gamma-form used above."""
-    import sympy as sp
 
     from .. import symbols as S
     from ..symbolic import master as M
@@ -450,7 +449,6 @@ def _integrand14_ok() -> bool:
 @guarded([("26", "II.B"), ("27", "II.B"), ("28", "II.B"), ("28 (text)", "II.B"), ("29", "II.B")])
 def check_weak_rabi() -> List[EquationRecord]:
     """Eqs. (26)-(29): weak Rabi frequency (populations of Eq. 14)."""
-    import numpy as np
     import sympy as sp
     from scipy.optimize import brentq
 

@@ -201,7 +201,6 @@ def _eq55() -> EquationRecord:
 
 @_timed
 def _all_orders() -> EquationRecord:
-    import numpy as np
 
     from ..params import preset
     from ..quadrature import momentum_grid
