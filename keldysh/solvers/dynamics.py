@@ -662,16 +662,12 @@ def pumped_state(model: Any, grid: Any) -> np.ndarray:
     """The unpaired steady state of Eq. (9) (``Delta = 0``): the laser on long before pairing.
 
     Per node, ``A0 [u; 1] = 0`` solved exactly (populations and coherence of Eqs. 11-12 at
-    ``Delta = 0``; ``s21 = 0``).
+    ``Delta = 0``; the pairing block is homogeneous there, so ``s21 = 0``):
+    :func:`keldysh.solvers.stability.steady_state` at ``Delta = 0``.
     """
-    A0, _, _ = block_matrices(model, grid, check=False)
-    M = A0[:, :6, :6].copy()
-    b = -A0[:, :6, 6]
-    # the pairing rows decouple at Delta = 0 (s21 = 0): solve the population block only
-    M[:, 4:, :] = 0.0
-    M[:, 4, 4] = M[:, 5, 5] = 1.0
-    b[:, 4:] = 0.0
-    return np.linalg.solve(M, b[..., None])[..., 0]
+    from .stability import steady_state
+
+    return steady_state(model, grid, 0.0)
 
 
 def _progress(progress: Optional[bool], total: float, desc: str):
