@@ -11,7 +11,11 @@ from ._version import __version__
 from .errors import ParameterError
 from .params import FIGURES, PRESETS, LaserModel, preset
 
-__all__ = ["__version__", "ParameterError", "LaserModel", "preset", "PRESETS", "FIGURES", "solve_gap", "GapResult"]
+_ENGINE = ("fermions", "FermionOperator", "Lindbladian", "ClosureError", "SteadyStateError", "omega",
+           "integrate_omega", "IntegrationError", "compile", "Compiled")
+
+__all__ = ["__version__", "ParameterError", "LaserModel", "preset", "PRESETS", "FIGURES", "solve_gap", "GapResult",
+           *_ENGINE]
 
 
 def __getattr__(name: str):  # lazy heavy imports (PEP 562)
@@ -19,4 +23,8 @@ def __getattr__(name: str):  # lazy heavy imports (PEP 562)
         from .solvers import gap
 
         return getattr(gap, name)
+    if name in _ENGINE:
+        from . import engine
+
+        return getattr(engine, name)
     raise AttributeError(f"module 'keldysh' has no attribute {name!r}")

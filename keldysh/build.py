@@ -1,8 +1,8 @@
 """The only border between the symbolic and the numeric layer.
 
 ``*_expr()`` functions (in :mod:`keldysh.symbolic`) return SymPy; the ``*_func()`` functions
-here return NumPy callables made by ``sympy.lambdify(..., cse=True)``, cached by
-``(name, modules)``.  Each callable carries ``.expr`` (the SymPy source) and ``.args``
+here return NumPy callables made by :func:`keldysh.engine.compile` machinery, cached by the
+source that derives them (never by a name alone).  Each callable carries ``.expr`` (the SymPy source) and ``.args``
 (its argument symbols), so a user can print where a number comes from.
 ``modules="mpmath"`` gives a high-precision twin for tests.
 """
@@ -10,13 +10,9 @@ here return NumPy callables made by ``sympy.lambdify(..., cse=True)``, cached by
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import threading
-from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Sequence
 
-from ._version import __version__
+from .engine.compile import _CACHE, _LOCK, Lambdified, _build, _fingerprint, cache_dir, clear_cache, expression_key
 
 __all__ = [
     "lambdified",
@@ -28,109 +24,24 @@ __all__ = [
     "cache_dir",
 ]
 
-_CACHE: dict = {}
-_LOCK = threading.Lock()
-_FINGERPRINT: Optional[str] = None
+def _source_key(expr_fn: Callable) -> Optional[str]:
+    """Key of a derivation defined inside the package (its module, name, code and simple closure values).
 
-
-def cache_dir() -> Optional[Path]:
-    """Directory of the on-disk cache of generated NumPy code, or ``None`` when disabled.
-
-    ``KELDYSH_CACHE_DIR`` overrides the location; ``KELDYSH_CACHE_DIR=off`` disables it.  The
-    default is ``$XDG_CACHE_HOME/keldysh`` (``~/.cache/keldysh``).  Entries are keyed by a hash
-    of the symbolic layer's source, so an edit of a derivation invalidates them.
+    ``None`` for functions defined elsewhere: their source is not covered by the package
+    fingerprint, so they are keyed by the expression they return.
     """
-    env = os.environ.get("KELDYSH_CACHE_DIR")
-    if env is not None:
-        if env.strip().lower() in ("", "0", "off", "none", "false"):
-            return None
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "keldysh"
-
-
-def _fingerprint() -> str:
-    """Hash of every source file the derivations depend on (the package's own .py files)."""
-    global _FINGERPRINT
-    if _FINGERPRINT is None:
-        root = Path(__file__).resolve().parent
-        h = hashlib.sha256(__version__.encode())
-        for path in sorted(root.rglob("*.py")):
-            if "commands" in path.parts or "checks" in path.parts:
-                continue
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
-        _FINGERPRINT = h.hexdigest()[:20]
-    return _FINGERPRINT
-
-
-class Lambdified:
-    """A NumPy callable generated from a SymPy expression.
-
-    ``.expr`` and ``.args`` give the SymPy source (computed lazily when the code came from the
-    disk cache); ``.source`` is the generated Python code; ``.meta`` holds extra data
-    (e.g. polynomial degrees); ``.from_disk`` tells where the code came from.
-    """
-
-    def __init__(self, name: str, func: Callable, source: str, expr_fn: Callable, args_fn: Callable,
-                 meta: Dict[str, Any], expr: Any = None, args: Any = None, from_disk: bool = False) -> None:
-        self.__name__ = name
-        self._func = func
-        self.source = source
-        self._expr_fn, self._args_fn = expr_fn, args_fn
-        self._expr, self._args = expr, args
-        self.meta = meta
-        self.from_disk = from_disk
-        for k, v in meta.items():
-            setattr(self, k, tuple(v) if isinstance(v, list) else v)
-
-    def __call__(self, *a):
-        return self._func(*a)
-
-    @property
-    def expr(self):
-        if self._expr is None:
-            self._expr = self._expr_fn()
-        return self._expr
-
-    @property
-    def args(self):
-        if self._args is None:
-            self._args = tuple(self._args_fn())
-        return self._args
-
-    def __repr__(self) -> str:
-        return f"<Lambdified {self.__name__}>"
-
-
-def _namespace() -> dict:
-    import numpy
-
-    ns: dict = {}
-    exec("from numpy import *", ns)  # the printer's NumPy names (sqrt, conjugate, select, ...)
-    ns.update(numpy=numpy, I=1j, nan=numpy.nan, inf=numpy.inf, builtins=__builtins__)
-    return ns
-
-
-def _load(path: Path, name: str, expr_fn: Callable, args_fn: Callable) -> Optional[Lambdified]:
-    try:
-        data = json.loads(path.read_text())
-        ns = _namespace()
-        exec(compile(data["source"], f"<keldysh cache {name}>", "exec"), ns)
-        func = ns[data["func"]]
-    except Exception:  # a corrupt or foreign entry is ignored and rebuilt
+    mod = getattr(expr_fn, "__module__", "") or ""
+    code = getattr(expr_fn, "__code__", None)
+    if code is None or not (mod == "keldysh" or mod.startswith("keldysh.")):
         return None
-    return Lambdified(name, func, data["source"], expr_fn, args_fn, data.get("meta", {}), from_disk=True)
-
-
-def _store(path: Path, source: str, func_name: str, meta: Dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"source": source, "func": func_name, "meta": meta}))
-        os.replace(tmp, path)
-    except OSError:  # read-only home, full disk: the cache is an optimisation only
-        pass
+    simple = (str, int, float, bool, type(None))
+    cells = []
+    for c in getattr(expr_fn, "__closure__", None) or ():
+        v = c.cell_contents
+        if isinstance(v, simple) or (isinstance(v, tuple) and all(isinstance(x, simple) for x in v)):
+            cells.append(repr(v))
+    text = "|".join([mod, expr_fn.__qualname__, code.co_code.hex(), repr(code.co_consts), *cells])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def lambdified(
@@ -140,66 +51,41 @@ def lambdified(
     modules: str = "numpy",
     meta_fn: Optional[Callable[[Any], Dict[str, Any]]] = None,
 ) -> Lambdified:
-    """Lambdify ``expr_fn()`` in ``args_fn()`` once per ``(name, modules)`` and cache it.
+    """Lambdify ``expr_fn()`` in ``args_fn()`` once and cache it (memory and disk).
+
+    The cache key is the *source that derives the expression*: for derivations of the package
+    the name, the function's code and closure values and a hash of the package source
+    (so SymPy work stays lazy: a disk hit never derives); for any other ``expr_fn`` the
+    structure of the returned expression (:func:`keldysh.engine.compile.expression_key`).
+    Never the name alone: a changed expression can not return a stale function.
 
     Parameters
     ----------
     name : str
-        Cache key (unique per expression).
+        Label of the callable (part of the key, not all of it).
     expr_fn, args_fn : callables
-        Produce the SymPy expression (or a list of them) and its argument symbols; called only
-        on a cache miss, so SymPy work stays lazy.
+        Produce the SymPy expression (or a list of them) and its argument symbols.
     modules : str
         ``"numpy"`` (default; also cached on disk, see :func:`cache_dir`) or ``"mpmath"``.
     meta_fn : callable, optional
         ``meta_fn(expr) -> dict`` of JSON-able extra data stored with the code and exposed as
         attributes of the callable.
     """
-    key = (name, modules)
+    skey = _source_key(expr_fn)
+    expr = args = None
+    if skey is None:
+        expr, args = expr_fn(), tuple(args_fn())
+        key = expression_key(expr, args, modules)
+    else:
+        key = hashlib.sha256(f"{name}|{skey}|{_fingerprint()}|{modules}".encode()).hexdigest()[:32]
     with _LOCK:
-        fn = _CACHE.get(key)
+        fn = _CACHE.get(("src", key))
     if fn is not None:
         return fn
-    cdir = cache_dir() if modules == "numpy" else None
-    path = None
-    if cdir is not None:
-        digest = hashlib.sha256(f"{name}|{_fingerprint()}".encode()).hexdigest()[:24]
-        path = cdir / f"{digest}.json"
-        if path.exists():
-            fn = _load(path, name, expr_fn, args_fn)
-    if fn is None:
-        import inspect
-
-        import sympy as sp
-
-        expr = expr_fn()
-        args = tuple(args_fn())
-        raw = sp.lambdify(args, expr, modules=modules, cse=True)
-        meta = meta_fn(expr) if meta_fn else {}
-        try:
-            source = inspect.getsource(raw)
-        except (OSError, TypeError):
-            source = ""
-        fn = Lambdified(name, raw, source, expr_fn, args_fn, meta, expr=expr, args=args)
-        if path is not None and source:
-            _store(path, source, raw.__name__, meta)
+    fn = _build(name, key, expr_fn, args_fn, modules, True, meta_fn, expr=expr, args=args)
     with _LOCK:
-        _CACHE[key] = fn
+        _CACHE[("src", key)] = fn
     return fn
-
-
-def clear_cache(disk: bool = False) -> None:
-    """Forget every cached callable in memory (and, with ``disk=True``, this version's disk entries)."""
-    with _LOCK:
-        _CACHE.clear()
-    if disk:
-        cdir = cache_dir()
-        if cdir is not None and cdir.exists():
-            for p in cdir.glob("*.json"):
-                try:
-                    p.unlink()
-                except OSError:
-                    pass
 
 
 def population_deviation_func(kind: str = "exact", modules: str = "numpy") -> Callable:

@@ -1,0 +1,16 @@
+"""The engine: open quadratic fermion systems from operators to equations of motion, steady
+states and Keldysh Green's functions.  Knows nothing of any paper.
+
+Data flow: :func:`fermions` -> :class:`Lindbladian` (closure test, parity-graded adjoint,
+EOMs) -> exact steady state (:mod:`.steady`) or numeric covariance + Lyapunov
+(:mod:`.gaussian`) -> Nambu Green's functions (:mod:`.greens`) -> exact frequency integrals
+(:mod:`.residues`) -> NumPy callables (:mod:`.compile`, the only lambdify).
+"""
+
+from .compile import Compiled, compile  # noqa: A004
+from .lindblad import ClosureError, Lindbladian, Mean, SteadyStateError, omega
+from .operators import FermionOperator, Mode, fermions
+from .residues import IntegrationError, integrate_omega
+
+__all__ = ["fermions", "FermionOperator", "Mode", "Lindbladian", "ClosureError", "SteadyStateError", "Mean",
+           "omega", "integrate_omega", "IntegrationError", "compile", "Compiled"]
