@@ -144,3 +144,22 @@ def test_lyapunov_is_resolvent_sandwich():
     sandwich = (w * sp.eye(2) - M).inv() * Sm * (w * sp.eye(2) - M.H).inv()
     val = real_line_integral(sp.cancel(sandwich[0, 1]), w) / (2 * sp.pi)
     assert sp.nsimplify(sp.expand(val - X[0, 1])) == 0
+
+
+def test_engine_kernel_of_the_pair_is_the_paper_nambu_matrix():
+    """The engine's parity-graded kernel of the full (k, -k) Lindbladian (Eq. 5, rwa frame of Eq. 9),
+    restricted to the paper's Nambu spinor (c_k^1, c_k^2, c_-k^1+, c_-k^2+), equals the printed
+    pair matrix H_N - i Gamma_N of Sect. IV (exact symbolic identity)."""
+    from keldysh.engine import Lindbladian
+    from keldysh.symbolic import master as M
+
+    QL = M.pair_lindbladian("rwa")
+    L = Lindbladian(QL.H, QL.jumps, modes=[0, 1, 2, 3])
+    K = L.retarded_kernel()
+    idx = [0, 1, 4 + 2, 4 + 3]  # Psi = (c_0..c_3, c_0^+..c_3^+): c_k^1, c_k^2, c_-k^1+, c_-k^2+
+    expected = Gr.nambu_hamiltonian(S.Delta, "tilde") - sp.I * Gr.nambu_gamma()
+    diff = (K.extract(idx, idx) - expected).applyfunc(sp.simplify)
+    assert diff == sp.zeros(4, 4)
+    # and the 2 x 2 retarded function is the printed (omega - H + i Gamma_hat)^-1
+    printed = (S.omega * sp.eye(2) - Gr.hamiltonian_matrix() + sp.I * sp.diag(S.Gamma1, S.Gamma2)).inv()
+    assert (Gr.retarded() - printed).applyfunc(sp.simplify) == sp.zeros(2, 2)

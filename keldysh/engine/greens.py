@@ -29,7 +29,7 @@ from .lindblad import ClosureError, heisenberg
 from .operators import Terms, word_str
 
 __all__ = ["nambu_spinor", "retarded_kernel", "symbolic_greens", "sigma_keldysh", "numeric_greens",
-           "block_inverse", "distribution_matrix"]
+           "block_inverse", "distribution_matrix", "jump_matrix", "reservoir_sigma_keldysh"]
 
 
 def nambu_spinor(L) -> List[Terms]:
@@ -118,6 +118,36 @@ def sigma_keldysh(L) -> sp.Matrix:
     K = retarded_kernel(L)
     F = distribution_matrix(L)
     return (K * F - F * K.H).applyfunc(lambda e: sp.factor(sp.cancel(e)))
+
+
+def jump_matrix(L) -> sp.Matrix:
+    """``M = sum_k r_k conj(lambda_k) lambda_k^T`` of the linear jumps ``L_k = sum_a lambda_ka Psi_a`` (exact)."""
+    n2 = 2 * L.n
+    M = sp.zeros(n2, n2)
+    for (rate, J), kind in zip(L.jumps, L.jump_kinds):
+        if kind != "linear":
+            continue
+        lam = sp.zeros(n2, 1)
+        for w, cf in J.items():
+            lam[_nambu_position(L, w[0])] += cf
+        M += rate * lam.conjugate() * lam.T
+    return M
+
+
+def reservoir_sigma_keldysh(L) -> sp.Matrix:
+    """``Sigma^K = -i (M - tau conj(M) tau)`` from the jump data alone (linear jumps, Markov reservoirs).
+
+    Equals :func:`sigma_keldysh` (``K F - F K^+``) exactly when ``F`` is the steady state:
+    the Lyapunov equation of :mod:`keldysh.engine.gaussian` rewritten.
+    """
+    if not L.is_gaussian:
+        raise ValueError("reservoir_sigma_keldysh: only for linear jumps (dephasing is not a reservoir self-energy)")
+    n = L.n
+    M = jump_matrix(L)
+    tau = sp.zeros(2 * n, 2 * n)
+    for i in range(n):
+        tau[i, n + i] = tau[n + i, i] = 1
+    return (-sp.I * (M - tau * M.conjugate() * tau)).applyfunc(sp.expand)
 
 
 def numeric_greens(L, w: Any, values: Mapping[Any, Any]):

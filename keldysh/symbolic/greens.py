@@ -22,6 +22,11 @@ Conventions (stated once, also in ``docs/keldysh.md``):
   plus a constant (pairing exactly as Eq. 2); the hole block has
   ``G^R_hh(omega) = -G^A(-omega)^T``, ``G^K_hh(omega) = -G^K(-omega)^T`` (so ``F_hh = -F^T``).
 
+``G^R``, ``G^A`` and the reservoir ``Sigma^K`` are produced by the engine
+(:class:`keldysh.engine.Lindbladian` of one momentum with the jumps of Eq. 5): the retarded
+kernel ``K = H - i Gamma_hat`` is derived from the parity-graded Heisenberg equations of
+``c_k^1, c_k^2``, and ``Sigma^K`` from the jump data, not typed in.
+
 Pure SymPy (never imports NumPy).
 """
 
@@ -33,6 +38,7 @@ from typing import Dict, Optional
 import sympy as sp
 
 from .. import symbols as S
+from . import fermions as Fo
 
 __all__ = [
     "hamiltonian_matrix",
@@ -79,9 +85,43 @@ def hamiltonian_matrix(variables: str = "E_eps") -> sp.Matrix:
     return sp.Matrix([[e1, S.Omega / 2], [S.Omega / 2, e2]])
 
 
+@lru_cache(maxsize=None)
+def engine_lindbladian(variables: str = "E_eps"):
+    """The engine's Lindbladian of one momentum ``k``: modes ``0 = c_k^1``, ``1 = c_k^2``.
+
+    Rotating-frame ``H(k)`` of :func:`hamiltonian_matrix` and the jumps of Eq. (5) with rates
+    ``2 Gamma_a f_a`` (``c^+``) and ``2 Gamma_a (1 - f_a)`` (``c``) (amplitude rates, see
+    ``docs/conventions.md``).
+    """
+    from ..engine import Lindbladian
+
+    Hm = hamiltonian_matrix(variables)
+    H: dict = {}
+    for a in range(2):
+        for b in range(2):
+            H = Fo.add(H, Fo.scale(Fo.mul(Fo.cdag(a), Fo.c(b)), Hm[a, b]))
+    jumps = []
+    for mode, G, f in ((0, S.Gamma1, S.f1), (1, S.Gamma2, S.f2)):
+        jumps += [(2 * G * f, Fo.cdag(mode)), (2 * G * (1 - f), Fo.c(mode))]
+    return Lindbladian(H, jumps, modes=[0, 1])
+
+
+@lru_cache(maxsize=None)
+def retarded_kernel(variables: str = "E_eps") -> sp.Matrix:
+    """``K`` of ``d c/dt = -i K c`` for ``c = (c_k^1, c_k^2)``: the particle block of the engine's Nambu kernel.
+
+    Equals ``H(k) - i Gamma_hat`` (derived; the hole block decouples at ``Delta = 0``).
+    """
+    K = engine_lindbladian(variables).retarded_kernel()
+    if any(v != 0 for v in K[:2, 2:]):
+        raise RuntimeError("particle and hole blocks couple at Delta = 0")
+    return K[:2, :2].applyfunc(sp.factor)
+
+
 def gamma_matrix() -> sp.Matrix:
-    """``Gamma_hat = diag(Gamma1, Gamma2)`` (text after Eq. 54)."""
-    return sp.diag(S.Gamma1, S.Gamma2)
+    """``Gamma_hat = diag(Gamma1, Gamma2)`` (text after Eq. 54): ``i (K - K^+)/2`` of the engine's kernel."""
+    K = retarded_kernel("tilde")
+    return (sp.I * (K - K.H) / 2).applyfunc(sp.simplify)
 
 
 def population_symbols() -> tuple:
@@ -137,8 +177,13 @@ def equilibrium_F() -> sp.Matrix:
 
 
 def sigma_keldysh() -> sp.Matrix:
-    """Reservoir Keldysh self-energy ``Sigma^K = -2 i Gamma_hat F_eq`` (Markov limit of Eq. 5)."""
-    return -2 * sp.I * gamma_matrix() * equilibrium_F()
+    """Reservoir Keldysh self-energy ``Sigma^K = -2 i Gamma_hat F_eq`` (Markov limit of Eq. 5).
+
+    The particle block of the engine's ``-i (M - tau conj(M) tau)`` from the jump data.
+    """
+    from ..engine.greens import reservoir_sigma_keldysh
+
+    return reservoir_sigma_keldysh(engine_lindbladian("tilde"))[:2, :2].applyfunc(sp.factor)
 
 
 def _inv2(A: sp.Matrix) -> sp.Matrix:
@@ -148,13 +193,13 @@ def _inv2(A: sp.Matrix) -> sp.Matrix:
 
 
 def retarded(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
-    """``G^R(k, omega) = (omega - H(k) + i Gamma_hat)^-1`` (after Eq. 54)."""
-    return _inv2(omega * sp.eye(2) - hamiltonian_matrix(variables) + sp.I * gamma_matrix())
+    """``G^R(k, omega) = (omega - K)^-1 = (omega - H(k) + i Gamma_hat)^-1`` (after Eq. 54), ``K`` from the engine."""
+    return _inv2(omega * sp.eye(2) - retarded_kernel(variables))
 
 
 def advanced(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
-    """``G^A(k, omega) = (omega - H(k) - i Gamma_hat)^-1 = G^R(omega)^dagger`` (after Eq. 54)."""
-    return _inv2(omega * sp.eye(2) - hamiltonian_matrix(variables) - sp.I * gamma_matrix())
+    """``G^A(k, omega) = (omega - K^+)^-1 = G^R(omega)^dagger`` (after Eq. 54), ``K`` from the engine."""
+    return _inv2(omega * sp.eye(2) - retarded_kernel(variables).H)
 
 
 def keldysh_paper(omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None, variables: str = "E_eps") -> sp.Matrix:

@@ -1,8 +1,9 @@
-"""Equations of motion of fermion bilinears from a Lindblad master equation.
+"""Equations of motion of fermion bilinears from a Lindblad master equation (paper layer).
 
-For a Hamiltonian that is quadratic in the fermions (pairing terms allowed) and jump
-operators that are *linear* in them, the adjoint Lindblad generator maps bilinears onto
-bilinears and c-numbers, so the expectation values
+A thin view of :class:`keldysh.engine.Lindbladian` with the paper's integer modes and
+symbol tables.  For a Hamiltonian that is quadratic in the fermions (pairing terms allowed)
+and jump operators that are linear in them, or Hermitian and quadratic (dephasing), the
+adjoint Lindblad generator maps bilinears onto bilinears and c-numbers, so the expectation values
 
     n_ij = <c_i^dagger c_j>,   s_ij = <c_i^dagger c_j^dagger>
 
@@ -21,6 +22,7 @@ from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
 
 import sympy as sp
 
+from ..engine.lindblad import ClosureError, _check_hamiltonian, classify_jump, heisenberg
 from . import fermions as F
 from .fermions import Operator
 
@@ -107,7 +109,11 @@ def quadratic_hamiltonian(h: sp.Matrix, g: sp.Matrix | None = None) -> Operator:
 
 @dataclass
 class QuadraticLindbladian:
-    """Lindblad generator with a quadratic Hamiltonian and linear jump operators.
+    """Lindblad generator with a quadratic Hamiltonian and closing jump operators.
+
+    The paper layer's front to :mod:`keldysh.engine.lindblad`: the closure test
+    (:func:`~keldysh.engine.lindblad.classify_jump`) and the parity-graded adjoint
+    (:func:`~keldysh.engine.lindblad.heisenberg`) are the engine's.
 
     Parameters
     ----------
@@ -116,7 +122,8 @@ class QuadraticLindbladian:
     H : Operator
         The Hamiltonian (degree <= 2; coefficients may depend on time symbols).
     jumps : sequence of (rate, X)
-        Dissipators ``rate * D[X]`` with ``X`` linear in the fermions (Eq. 5).
+        Dissipators ``rate * D[X]`` (Eq. 5) with ``X`` linear in the fermions, or Hermitian
+        and quadratic (pure dephasing, Sect. III).
     """
 
     n_modes: int
@@ -124,23 +131,17 @@ class QuadraticLindbladian:
     jumps: Sequence[Tuple[sp.Expr, Operator]] = ()
 
     def __post_init__(self) -> None:
-        if F.degree(self.H) > 2:
-            raise ValueError("H must be quadratic in the fermions")
-        for _, X in self.jumps:
-            if any(len(w) != 1 for w in F.normal_order(X)):
-                raise ValueError("jump operators must be linear in the fermions")
+        self.H = F.normal_order(self.H)
+        _check_hamiltonian(self.H)
+        self.jumps = [(sp.sympify(r), F.normal_order(X)) for r, X in self.jumps]
+        for k, (_, X) in enumerate(self.jumps):
+            classify_jump(X, f"jump {k}")
 
     def adjoint(self, O: Operator) -> Operator:
-        """Heisenberg-picture generator acting on ``O`` (normal-ordered)."""
-        out = F.scale(F.comm(self.H, O), sp.I)
-        for rate, X in self.jumps:
-            Xd = F.dagger(X)
-            term = F.add(F.mul(F.comm(Xd, O), X), F.mul(Xd, F.comm(O, X)))
-            out = F.add(out, F.scale(term, sp.sympify(rate) / 2))
-        out = F.normal_order(out)
-        if F.degree(out) > 2:
-            # quartic words must cancel for a quadratic generator
-            raise AssertionError("equation of motion did not close on bilinears")
+        """Heisenberg-picture generator acting on ``O`` (normal-ordered; parity-graded)."""
+        out = heisenberg(self.H, self.jumps, F.normal_order(O))
+        if F.degree(out) > F.degree(F.normal_order(O)) and F.degree(out) > 2:
+            raise ClosureError("equation of motion did not close on bilinears")
         return out
 
     def eom(self, O: Operator, table: Bilinears | None = None) -> sp.Expr:

@@ -15,7 +15,7 @@ coherence then decays at ``1/tau = (Gamma_1 + Gamma_2)/2 + gamma_phi`` -- the pr
 
 Pairing (Eqs. A4, A9, A10) couples ``c_k^2`` with ``c_{-k}^1``; as in Sect. III its decay
 ``Gamma_12`` is modelled by a pure dephasing of the pair number
-(:func:`keldysh.symbolic.pumping.dephasing_adjoint`).  We use the package's sign convention
+(a Hermitian quadratic jump ``N_pair`` of the engine's adjoint, :func:`keldysh.engine.lindblad.heisenberg`).  We use the package's sign convention
 (pairing ``-Delta c_k^2+ c_{-k}^1+ + h.c.``, ``Delta^* = V int (dk) s21``, V > 0 attractive,
 as in Eqs. 10 and 19); the printed A4 has ``+Delta``.
 
@@ -33,7 +33,7 @@ import sympy as sp
 from .. import symbols as S
 from . import fermions as F
 from .lindblad import Bilinears
-from .pumping import dephasing_adjoint
+from ..engine.lindblad import heisenberg
 
 __all__ = [
     "Gamma3",
@@ -97,13 +97,6 @@ def heisenberg_a5() -> Dict[str, sp.Expr]:
     }
 
 
-def _general_adjoint(rate: sp.Expr, L: F.Operator, O: F.Operator) -> F.Operator:
-    """Adjoint of ``rate * D[L]``: ``(rate/2)([L^+, O] L + L^+ [O, L])`` for any ``L``."""
-    Ld = F.dagger(L)
-    term = F.add(F.mul(F.comm(Ld, O), L), F.mul(Ld, F.comm(O, L)))
-    return F.normal_order(F.scale(term, sp.sympify(rate) / 2))
-
-
 def _one_electron_expectation(op: F.Operator, table: Bilinears) -> sp.Expr:
     """``<op>`` in the one-electron-per-k sector: normal-ordered quartic words vanish there."""
     kept = {w: cf for w, cf in op.items() if len(w) <= 2}
@@ -153,10 +146,8 @@ def threeband_eom() -> Dict[str, sp.Expr]:
     }
     out = {}
     for name, O in obs.items():
-        op = F.scale(F.comm(H, O), sp.I)
-        for rate, L in jumps:
-            op = F.add(op, _general_adjoint(rate, L, O))
-        rhs = _one_electron_expectation(F.normal_order(op), table)
+        op = heisenberg(H, jumps, O)  # the engine's adjoint (no closure: one-electron sector below)
+        rhs = _one_electron_expectation(op, table)
         rhs = sp.expand(rhs.xreplace(sub).xreplace(sub))
         rhs = sp.expand(rhs.subs(gphi, 1 / tau - (S.Gamma1 + S.Gamma2) / 2))
         out[name] = rhs
@@ -221,7 +212,7 @@ def pair_eom() -> sp.Expr:
     H = F.normal_order(F.add(H, pair, F.dagger(pair)))
     O = F.mul(F.cdag(a), F.cdag(b))
     Npair = F.add(F.mul(F.cdag(a), F.c(a)), F.mul(F.cdag(b), F.c(b)))
-    op = F.add(F.scale(F.comm(H, O), sp.I), dephasing_adjoint(Gamma12 / 2, Npair, O))
+    op = heisenberg(H, [(Gamma12 / 2, Npair)], O)  # pair dephasing: a Hermitian quadratic jump
     table = Bilinears(2)
     rhs = sp.expand(table.expectation(op))
     x = sp.Symbol("x", real=True)
