@@ -11,7 +11,7 @@ from ._version import __version__
 from .errors import ParameterError
 from .params import FIGURES, PRESETS, LaserModel, preset
 
-_ENGINE = ("fermions", "FermionOperator", "Lindbladian", "ClosureError", "SteadyStateError", "omega",
+_ENGINE = ("fermions", "FermionOperator", "Mode", "Mean", "Lindbladian", "ClosureError", "SteadyStateError", "omega",
            "integrate_omega", "IntegrationError", "compile", "Compiled")
 
 __all__ = ["__version__", "ParameterError", "LaserModel", "preset", "PRESETS", "FIGURES", "solve_gap", "GapResult",

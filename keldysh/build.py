@@ -25,11 +25,15 @@ __all__ = [
 ]
 
 def _source_key(expr_fn: Callable) -> Optional[str]:
-    """Key of a derivation defined inside the package (its module, name, code and simple closure values).
+    """Key of a derivation defined inside the package: its module, name, code and closure values.
 
-    ``None`` for functions defined elsewhere: their source is not covered by the package
-    fingerprint, so they are keyed by the expression they return.
+    Closure values enter by value (numbers and strings by ``repr``, SymPy objects by ``srepr``);
+    other cells (output dicts, helper functions) are package code covered by the source
+    fingerprint.  ``None`` for functions defined outside the package: their source is not
+    covered by the fingerprint, so they are keyed by the expression they return.
     """
+    import sympy as sp
+
     mod = getattr(expr_fn, "__module__", "") or ""
     code = getattr(expr_fn, "__code__", None)
     if code is None or not (mod == "keldysh" or mod.startswith("keldysh.")):
@@ -37,9 +41,15 @@ def _source_key(expr_fn: Callable) -> Optional[str]:
     simple = (str, int, float, bool, type(None))
     cells = []
     for c in getattr(expr_fn, "__closure__", None) or ():
-        v = c.cell_contents
+        try:
+            v = c.cell_contents
+        except ValueError:  # empty cell
+            continue
         if isinstance(v, simple) or (isinstance(v, tuple) and all(isinstance(x, simple) for x in v)):
             cells.append(repr(v))
+        elif isinstance(v, (sp.Basic, sp.MatrixBase)) or (
+                isinstance(v, (tuple, list)) and all(isinstance(x, sp.Basic) for x in v)):
+            cells.append(sp.srepr(v))
     text = "|".join([mod, expr_fn.__qualname__, code.co_code.hex(), repr(code.co_consts), *cells])
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Tuple
 
@@ -40,7 +41,10 @@ __all__ = ["GaussianData", "gaussian_data", "numeric_steady_state", "NumericStea
 def resolve_values(L, values: Mapping[Any, Any]) -> Dict[sp.Symbol, Any]:
     """``{symbol: number}`` for the free symbols of ``L`` from ``values`` (keys: symbols or their names).
 
-    Raises ParameterError for non-finite numbers, unknown names and missing symbols.
+    Symbols that the model does not contain are ignored (one ``values`` may serve several
+    models); a *name* that matches no parameter is an error (a typo).  Raises ParameterError for
+    non-finite numbers, unknown names, a symbol whose assumptions differ from the model's
+    symbol of that name, and missing symbols.
     """
     if not isinstance(values, Mapping):
         raise ParameterError("values", f"must be a mapping {{symbol: number}} (got {type(values).__name__})")
@@ -51,9 +55,13 @@ def resolve_values(L, values: Mapping[Any, Any]) -> Dict[sp.Symbol, Any]:
         if isinstance(key, str):
             sym = by_name.get(key)
             if sym is None:
-                continue
+                known = ", ".join(sorted(by_name)) or "none"
+                raise ParameterError(key, f"is not a parameter of this model (parameters: {known})")
         elif isinstance(key, sp.Symbol):
             sym = key
+            if sym not in free and sym.name in by_name:
+                raise ParameterError(sym.name, "the model's symbol of this name has other assumptions "
+                                     f"({by_name[sym.name].assumptions0 or 'none'}); pass the model's own symbol or its name")
         else:
             raise ParameterError("values", f"keys must be SymPy symbols or their names (got {key!r})")
         if isinstance(v, sp.Basic):
@@ -179,8 +187,8 @@ def gaussian_data(L, values: Mapping[Any, Any]) -> GaussianData:
 def _undamped_message(K: np.ndarray) -> str:
     ev = np.linalg.eigvals(K)
     worst = ev[np.argmax(ev.imag)]
-    return (f"no unique steady state: the single-particle mode with frequency {worst.real:.6g} decays at rate "
-            f"{-worst.imag:.3g} (every mode needs damping > 0; add a jump that reaches it)")
+    return (f"no unique steady state: the single-particle mode with frequency {worst.real:.6g} is undamped "
+            f"(decay rate {max(-worst.imag, 0.0) + 0.0:.3g}); every mode needs damping > 0: add a jump that reaches it")
 
 
 def _check_damped(K: np.ndarray) -> None:
@@ -205,9 +213,11 @@ def _solve_dephasing(data: GaussianData) -> np.ndarray:
         S = np.kron(I, -1j * K) + np.kron(1j * K.conj(), I)
         for r, ell in data.dephasing:
             S = S + r * np.kron(ell.T, ell)
-        lu, piv = sla.lu_factor(S, check_finite=False)
+        with warnings.catch_warnings():  # a singular S is reported below as a SteadyStateError
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            lu, piv = sla.lu_factor(S, check_finite=False)
         piv_abs = np.abs(np.diag(lu))
-        if piv_abs.min() < 1e-11 * piv_abs.max():
+        if piv_abs.min() <= 1e-11 * piv_abs.max():  # '<=': an all-zero block (1 x 1) is singular too
             raise SteadyStateError("no unique steady state: the bilinear equations are singular "
                                    "(a conserved quantity, e.g. populations under pure dephasing)")
         g = sla.lu_solve((lu, piv), -M.reshape(-1, order="F"))
@@ -252,8 +262,9 @@ def steady_covariance(data: GaussianData) -> np.ndarray:
     """``G = <Psi Psi^+>`` in the steady state (Hermitian ``2n x 2n``).
 
     Solved block by block: ``G`` vanishes between independent blocks (their cross equations
-    are homogeneous and damped), so a number-conserving model costs two ``n x n`` solves
-    instead of one ``2n x 2n`` one.
+    are homogeneous and damped).  A block that is the particle-hole image of a solved one is
+    not solved again (``G_ab + G_{b'a'} = delta_ab``), so a number-conserving model costs one
+    ``n x n`` solve instead of a ``2n x 2n`` one.
     """
     import scipy.linalg as sla
 

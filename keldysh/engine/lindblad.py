@@ -205,7 +205,11 @@ class Lindbladian:
 
     @property
     def is_gaussian(self) -> bool:
-        """True when every jump is linear (the state stays Gaussian; Green's functions exist)."""
+        """True when every jump is linear (the steady state is Gaussian: Wick's theorem holds).
+
+        Green's functions exist also with dephasing (quantum regression closes on linear
+        operators), but higher correlators then do not factorise.
+        """
         return all(k != "quadratic" for k in self.jump_kinds)
 
     def _sym(self, kind: str, i: int, j: int) -> Mean:
@@ -285,7 +289,7 @@ class Lindbladian:
         return sp.expand(self.mean(FermionOperator._wrap(res)))
 
     def eom_system(self) -> Dict[Mean, sp.Expr]:
-        """``{<X>: d<X>/dt}`` for every independent bilinear (Eqs. 6, 9 for the paper's model)."""
+        """``{<X>: d<X>/dt}`` for every independent bilinear (:meth:`canonical`)."""
         return {s: sp.expand(self.mean(FermionOperator._wrap(heisenberg(self.H, self.jumps, op))))
                 for s, op in self.canonical()}
 

@@ -220,25 +220,27 @@ def _split_factor(fac: sp.Expr, omega: sp.Symbol, back: dict):
             sides.add("up" if im > 0 else "down")
         if len(sides) == 1:
             return [(sides.pop(), fac)]
-        return [("up" if float(sp.im(r)) > 0 else "down", omega - r) for r in roots]
+        # fac = LC(fac) prod (omega - r): the leading coefficient stays in the denominator
+        return [("up" if float(sp.im(r)) > 0 else "down", omega - r) for r in roots] + [("down", poly.LC())]
     roots = sp.roots(poly, omega)
     if sum(roots.values()) != poly.degree():
         raise IntegrationError(
-            f"integrate_omega: cannot locate the poles of the factor {fac} (degree {poly.degree()}); "
+            f"integrate_omega: cannot locate the poles of the factor {fac.xreplace(back)} (degree {poly.degree()}); "
             "substitute numbers for some symbols")
     sides = {}
     for r in roots:
         s = _side_of(r.xreplace(back))
         if s is None:
             raise IntegrationError(
-                f"integrate_omega: cannot decide the half plane of the pole {r}; declare the symbols' "
+                f"integrate_omega: cannot decide the half plane of the pole {r.xreplace(back)}; declare the symbols' "
                 "assumptions (rates positive=True, energies real=True) or substitute numbers")
         if s == "real":
-            raise IntegrationError(f"integrate_omega: the pole {r} lies on the real axis")
+            raise IntegrationError(f"integrate_omega: the pole {r.xreplace(back)} lies on the real axis")
         sides[r] = s
     if len(set(sides.values())) == 1:
         return [(next(iter(sides.values())), fac)]
-    return [(sides[r], (omega - r) ** m) for r, m in roots.items()]
+    # fac = LC(fac) prod (omega - r)^m: the leading coefficient stays in the denominator
+    return [(sides[r], (omega - r) ** m) for r, m in roots.items()] + [("down", poly.LC())]
 
 
 def integrate_omega(expr: sp.Expr, omega: sp.Symbol) -> sp.Expr:
@@ -297,7 +299,12 @@ def integrate_omega(expr: sp.Expr, omega: sp.Symbol) -> sp.Expr:
         raise IntegrationError(
             f"integrate_omega: the integrand decays as omega^-{decay}; the integral needs decay omega^-2 "
             "(G^R alone depends on the cutoff; integrate G^K or products G^R G^A)")
-    coeff, factors = sp.factor_list(Q.as_expr(), extension=sp.I) if Q.free_symbols - {omega} else sp.factor_list(Q.as_expr(), omega)
+    if Q.free_symbols - {omega}:
+        coeff, factors = sp.factor_list(Q.as_expr(), extension=sp.I)
+    elif any(c.atoms(sp.Float) for c in Q.coeffs()):
+        coeff, factors = sp.factor_list(Q.as_expr(), omega)
+    else:  # exact numbers: factor over Q(i) so that Lorentzians split into exact linear factors
+        coeff, factors = sp.factor_list(Q.as_expr(), omega, extension=sp.I)
     up, down = sp.Integer(1), sp.Integer(coeff)
     for fac, mult in factors:
         if not fac.has(omega):

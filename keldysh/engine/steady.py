@@ -87,13 +87,18 @@ def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], w
         try:
             x = dA.convert_to(K).lu_solve(db.convert_to(K)).to_Matrix()
         except (ZeroDivisionError, ValueError, sp.polys.matrices.exceptions.DMNonInvertibleMatrixError):
-            names = ", ".join(str(unknowns[i]) for i in idx[:4])
+            names = ", ".join(_display(unknowns[i]) for i in idx[:4])
             raise SteadyStateError(
                 f"no unique {what}: the equations of {names}{' ...' if len(idx) > 4 else ''} are singular "
                 "(an undamped mode or a conserved quantity)") from None
         for i, v in zip(idx, x):
             sol[unknowns[i]] = v
     return sol
+
+
+def _display(u: sp.Symbol) -> str:
+    name = u.name
+    return f"conj({name[len('_conj_'):]})" if isinstance(u, sp.Dummy) and name.startswith("_conj_") else name
 
 
 def symbolic_steady_state(L, simplify: bool = True) -> SteadyState:
@@ -105,7 +110,7 @@ def symbolic_steady_state(L, simplify: bool = True) -> SteadyState:
         unknowns.append(s)
     for s in eqs:
         if not s.is_real:
-            d = sp.Dummy(f"conj_{s.name}")
+            d = sp.Dummy(f"_conj_{s.name}")
             conj_of[sp.conjugate(s)] = d
             unknowns.append(d)
     rows = []
