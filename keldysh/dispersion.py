@@ -1,7 +1,7 @@
 """General isotropic dispersions ``E1(k)``, ``E2(k)`` in d = 1, 2, 3 (numeric side).
 
-The user gives lab-frame band energies (measured from ``mu = 0``) as SymPy-parsable strings in
-``k``; :func:`dispersion_funcs` lambdifies them and their first two derivatives through
+The user gives lab-frame band energies (measured from ``mu = 0``) as expression strings in ``k``,
+parsed against a whitelist (:func:`keldysh.engine.parse.parse_expression`, never evaluated); :func:`dispersion_funcs` lambdifies them and their first two derivatives through
 :mod:`keldysh.build` (cached).  :func:`isotropic_features` locates the resonant surface
 ``eps(k0) = E2 - E1 - omega0 = 0`` and the zeros of ``E = E1 + E2`` (Sect. II.B.1) so the
 momentum quadrature can resolve them, and :func:`near_resonance_model` Taylor-expands the
@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from .engine.parse import parse_expression
 from .errors import ParameterError
 
 __all__ = ["dispersion_funcs", "isotropic_energies", "isotropic_features", "resonances", "near_resonance_model"]
@@ -33,10 +34,7 @@ def dispersion_funcs(E1: str, E2: str) -> Callable:
 
         out = []
         for txt, name in ((E1, "E1"), (E2, "E2")):
-            try:
-                e = sp.sympify(txt, locals={"k": S.k})
-            except (sp.SympifyError, SyntaxError, TypeError) as exc:
-                raise ParameterError(name, f"cannot parse {txt!r}: {exc}") from None
+            e = parse_expression(txt, {"k": S.k}, param=name)  # whitelist parser: never evaluates
             extra = e.free_symbols - {S.k}
             if extra:
                 raise ParameterError(name, f"may only depend on k (found {', '.join(map(str, extra))})")
@@ -61,9 +59,11 @@ def dispersion_funcs(E1: str, E2: str) -> Callable:
 
 def isotropic_energies(model: Any, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lab-frame ``E1(k), E2(k)`` on the nodes (validated finite)."""
-    E1, E2, *_ = dispersion_funcs(model.E1, model.E2)(k)
-    if not (np.all(np.isfinite(E1)) and np.all(np.isfinite(E2))):
-        raise ParameterError("E1", "the dispersions are not finite on [0, kmax]")
+    with np.errstate(all="ignore"):
+        E1, E2, *_ = dispersion_funcs(model.E1, model.E2)(k)
+    for name, E in (("E1", E1), ("E2", E2)):
+        if not np.all(np.isfinite(E)):
+            raise ParameterError(name, "is not finite on [0, kmax]")
     return E1, E2
 
 

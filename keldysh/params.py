@@ -59,7 +59,8 @@ class LaserModel:
         Density of states at the resonance (Eq. 19).  ``None`` means the paper's 1D
         reduction of Sect. II.C, ``(dk) = dq/(2 pi)``, i.e. ``N0 = 1/(2 pi |v_-|)``.
     E1, E2 : str or None
-        Optional general isotropic lab-frame dispersions (SymPy-parsable strings in ``k``);
+        Optional general isotropic lab-frame dispersions (expression strings in ``k``, parsed
+        against a whitelist by :func:`keldysh.engine.parse.parse_expression`, never evaluated);
         when given, ``omega0`` is required and ``v``/``kappa`` are not used for the quadrature.
     d : int
         Spatial dimension for the isotropic model (1, 2 or 3).
@@ -100,6 +101,14 @@ class LaserModel:
             raise ParameterError("E1", "E1 and E2 must be given together")
         if self.E1 is not None and self.omega0 is None:
             raise ParameterError("omega0", "is required with general dispersions E1, E2")
+        if self.E1 is not None:  # parse now (whitelist, never evaluated) so bad input fails here
+            from . import symbols as S
+            from .engine.parse import parse_expression
+
+            for name in ("E1", "E2"):
+                e = parse_expression(getattr(self, name), {"k": S.k}, param=name)
+                if e.free_symbols - {S.k}:
+                    raise ParameterError(name, "may only depend on k")
         if self.T > 0 and self.omega0 is None:
             raise ParameterError(
                 "omega0",

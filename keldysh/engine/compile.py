@@ -241,7 +241,9 @@ def compile(expr: Any, args: Sequence[Any], modules: str = "numpy", cse: bool = 
         raise ValueError("compile: modules must be 'numpy' or 'mpmath'")
     _validate(expr, args)
     if isinstance(expr, (int, float, complex)):
-        expr = sp.sympify(expr)
+        from .operators import as_scalar
+
+        expr = as_scalar(expr)
     args = tuple(args)
     key = expression_key(expr, args, modules) + ("" if cse else "-nocse")
     with _LOCK:

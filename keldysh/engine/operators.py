@@ -76,7 +76,7 @@ def add(*ops: Terms) -> Terms:
 
 def scale(op: Terms, factor) -> Terms:
     """``factor * op``."""
-    factor = sp.sympify(factor) if not isinstance(factor, sp.Basic) else factor
+    factor = as_scalar(factor)
     if factor == 0:
         return {}
     return {w: factor * cf for w, cf in op.items()}

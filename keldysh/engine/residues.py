@@ -279,7 +279,9 @@ def integrate_omega(expr: sp.Expr, omega: sp.Symbol) -> sp.Expr:
     """
     if not isinstance(omega, sp.Symbol):
         raise TypeError("integrate_omega: omega must be a SymPy symbol")
-    expr = sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr
+    if not isinstance(expr, sp.Expr):
+        raise TypeError(f"integrate_omega: expr must be a SymPy expression (got {type(expr).__name__}); "
+                        "strings are never evaluated")
     if not expr.has(omega):
         if expr == 0:
             return sp.Integer(0)

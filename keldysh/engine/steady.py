@@ -38,7 +38,9 @@ class SteadyState:
 
     def substitute(self, expr: sp.Expr) -> sp.Expr:
         """Replace every mean symbol (and its conjugate) in ``expr`` by its steady-state value."""
-        out = sp.sympify(expr).xreplace(self._subs)
+        if not isinstance(expr, sp.Basic):
+            raise TypeError(f"substitute: expected a SymPy expression (got {type(expr).__name__})")
+        out = expr.xreplace(self._subs)
         return sp.factor(sp.cancel(out)) if out.free_symbols else out
 
     def items(self):

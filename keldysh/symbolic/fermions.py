@@ -13,6 +13,7 @@ from typing import Dict
 import sympy as sp
 
 from ..engine.operators import Terms as Operator
+from ..engine.operators import as_scalar
 from ..engine.operators import add, comm, dagger, degree, is_zero, mul, normal_order, scale
 
 __all__ = ["Operator", "cdag", "c", "const", "add", "scale", "mul", "dagger", "comm", "normal_order", "is_zero", "degree"]
@@ -30,4 +31,4 @@ def cdag(mode: int) -> Dict:
 
 def const(value) -> Dict:
     """The identity times ``value``."""
-    return {(): sp.sympify(value)}
+    return {(): as_scalar(value)}

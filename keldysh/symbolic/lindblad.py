@@ -23,6 +23,7 @@ from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
 import sympy as sp
 
 from ..engine.lindblad import ClosureError, _check_hamiltonian, classify_jump, heisenberg
+from ..engine.operators import as_scalar
 from . import fermions as F
 from .fermions import Operator
 
@@ -133,7 +134,7 @@ class QuadraticLindbladian:
     def __post_init__(self) -> None:
         self.H = F.normal_order(self.H)
         _check_hamiltonian(self.H)
-        self.jumps = [(sp.sympify(r), F.normal_order(X)) for r, X in self.jumps]
+        self.jumps = [(as_scalar(r, "rate"), F.normal_order(X)) for r, X in self.jumps]
         for k, (_, X) in enumerate(self.jumps):
             classify_jump(X, f"jump {k}")
 
