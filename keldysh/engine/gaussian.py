@@ -151,16 +151,9 @@ class GaussianData:
         return self.h.shape[0] // 2
 
 
-def _tau(n: int) -> np.ndarray:
-    t = np.zeros((2 * n, 2 * n))
-    t[:n, n:] = np.eye(n)
-    t[n:, :n] = np.eye(n)
-    return t
-
-
-def gaussian_data(L, values: Mapping[Any, Any]) -> GaussianData:
-    """Evaluate ``h``, ``K``, ``M`` and the dephasing matrices at ``values``."""
-    subs = resolve_values(L, values)
+def gaussian_data(L, values: Mapping[Any, Any], subs: Mapping[sp.Symbol, Any] | None = None) -> GaussianData:
+    """Evaluate ``h``, ``K``, ``M`` and the dephasing matrices at ``values`` (``subs``: already resolved)."""
+    subs = resolve_values(L, values) if subs is None else subs
     n, index = L.n, L.index
     h, _ = bdg_matrix(L.H, index, n, subs, "H")
     M = np.zeros((2 * n, 2 * n), dtype=complex)
@@ -177,11 +170,19 @@ def gaussian_data(L, values: Mapping[Any, Any]) -> GaussianData:
             ell, z = bdg_matrix(J, index, n, subs, f"jump {k}")
             h = h + r * z.imag * ell
             deph.append((r, ell))
-    tau = _tau(n)
-    K = h - 0.5j * (M + tau @ M.conj() @ tau)
+    swap = np.r_[n:2 * n, 0:n]  # tau X tau permutes rows and columns particle <-> hole
+    K = h - 0.5j * (M + M.conj()[np.ix_(swap, swap)])
     for r, ell in deph:
         K = K - 0.5j * r * (ell @ ell)
     return GaussianData(h=h, K=K, M=M, dephasing=deph)
+
+
+def _tau(n: int) -> np.ndarray:
+    """The particle-hole swap ``tau`` (``Psi^+ = (tau Psi)^T``) as a matrix."""
+    t = np.zeros((2 * n, 2 * n))
+    t[:n, n:] = np.eye(n)
+    t[n:, :n] = np.eye(n)
+    return t
 
 
 def _undamped_message(K: np.ndarray) -> str:
@@ -354,6 +355,6 @@ def _hermitian(terms: Terms) -> bool:
 
 def numeric_steady_state(L, values: Mapping[Any, Any]) -> NumericSteadyState:
     """Numeric steady state of ``L`` at ``values`` (see module docstring)."""
-    data = gaussian_data(L, values)
-    G = steady_covariance(data)
-    return NumericSteadyState(L, G, resolve_values(L, values))
+    subs = resolve_values(L, values)
+    G = steady_covariance(gaussian_data(L, values, subs))
+    return NumericSteadyState(L, G, subs)

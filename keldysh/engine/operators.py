@@ -225,7 +225,7 @@ class FermionOperator:
             o = self._coerce(other)
         except TypeError:
             return NotImplemented
-        return self._wrap(normal_order(add(self.terms, o)))
+        return self._wrap(add(self.terms, o))  # both normal-ordered: the sum is too
 
     __radd__ = __add__
 
@@ -240,7 +240,7 @@ class FermionOperator:
             o = self._coerce(other)
         except TypeError:
             return NotImplemented
-        return self._wrap(normal_order(add(self.terms, scale(o, -1))))
+        return self._wrap(add(self.terms, scale(o, -1)))
 
     def __rsub__(self, other: Any) -> "FermionOperator":
         return (-self).__add__(other)
