@@ -8,9 +8,10 @@ EOMs) -> exact steady state (:mod:`.steady`) or numeric covariance + Lyapunov
 """
 
 from .compile import Compiled, compile  # noqa: A004
+from .functions import fermi
 from .lindblad import ClosureError, Lindbladian, Mean, SteadyStateError, omega
 from .operators import FermionOperator, Mode, fermions
 from .residues import IntegrationError, integrate_omega
 
 __all__ = ["fermions", "FermionOperator", "Mode", "Lindbladian", "ClosureError", "SteadyStateError", "Mean",
-           "omega", "integrate_omega", "IntegrationError", "compile", "Compiled"]
+           "omega", "integrate_omega", "IntegrationError", "compile", "Compiled", "fermi"]

@@ -101,7 +101,9 @@ def _namespace() -> dict:
 
     ns: dict = {}
     exec("from numpy import *", ns)  # the printer's NumPy names (sqrt, conjugate, select, ...)
-    ns.update(numpy=numpy, I=1j, nan=numpy.nan, inf=numpy.inf, builtins=__builtins__)
+    from .functions import fermi_numeric
+
+    ns.update(numpy=numpy, I=1j, nan=numpy.nan, inf=numpy.inf, builtins=__builtins__, _kd_fermi=fermi_numeric)
     return ns
 
 
@@ -275,7 +277,10 @@ def _build(name: str, key: str, expr_fn: Callable, args_fn: Callable, modules: s
 
     expr = expr_fn() if expr is None else expr
     args = tuple(args_fn()) if args is None else args
-    raw = sp.lambdify(args, expr, modules=modules, cse=cse)
+    from .functions import fermi_numeric
+
+    mods = [{"_kd_fermi": fermi_numeric}, "numpy"] if modules == "numpy" else modules
+    raw = sp.lambdify(args, expr, modules=mods, cse=cse)
     meta = meta_fn(expr) if meta_fn else {}
     try:
         source = inspect.getsource(raw)

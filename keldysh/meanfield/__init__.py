@@ -1,0 +1,11 @@
+"""Mean-field models on the engine: a momentum family of blocks closed by a self-consistency.
+
+:class:`MeanFieldModel` (the model), :func:`solve_gap` (complete and in-phase conditions,
+master and Keldysh routes), :func:`simulate` (``Delta(t)`` from the bilinear equations).
+"""
+
+from .dynamics import MeanFieldRun, simulate
+from .gap import MeanFieldResult, solve_gap
+from .model import MeanFieldModel
+
+__all__ = ["MeanFieldModel", "solve_gap", "MeanFieldResult", "simulate", "MeanFieldRun"]

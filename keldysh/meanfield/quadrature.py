@@ -1,0 +1,127 @@
+"""Momentum grids that find the integrand's sharp features themselves.
+
+Features of a mean-field integrand on ``[a, b]``:
+
+* **Fermi steps**: zeros of the first argument of every ``fermi(x(k), T)`` in the model (a
+  discontinuity at ``T = 0``: an exact panel boundary; width ``T/|x'|`` at ``T > 0``);
+* **resonances**: zeros of the eigenvalues of the Hermitian Nambu matrix ``h_0(k)`` (the
+  normal-state quasi-particle energies), width ``gamma/|lambda'|`` with ``gamma`` the local
+  damping (smallest ``-Im`` eigenvalue of ``K``);
+* the user's ``points``.
+
+Panels are graded geometrically away from each feature (first panel half a width), capped at
+``(b - a)/max_panels_fraction``; each panel carries Gauss-Legendre nodes of ``order``.  The
+quadrature error is estimated by the same rule on the grid with every panel halved.
+"""
+
+from __future__ import annotations
+
+from typing import List, Mapping, Tuple
+
+import numpy as np
+import sympy as sp
+from scipy.optimize import brentq
+
+from ..engine.compile import compile as kd_compile
+
+__all__ = ["Grid", "build_grid", "features"]
+
+SAMPLES = 2001
+
+
+class Grid:
+    """Nodes, weights and panel edges of a composite Gauss-Legendre rule."""
+
+    def __init__(self, edges: np.ndarray, order: int) -> None:
+        self.edges = np.asarray(edges, dtype=float)
+        self.order = order
+        x, w = np.polynomial.legendre.leggauss(order)
+        a, b = self.edges[:-1, None], self.edges[1:, None]
+        self.k = (0.5 * (b - a) * x[None] + 0.5 * (b + a)).ravel()
+        self.w = (0.5 * (b - a) * w[None]).ravel()
+
+    def refined(self) -> "Grid":
+        """Every panel halved (for the error estimate)."""
+        mids = 0.5 * (self.edges[:-1] + self.edges[1:])
+        return Grid(np.sort(np.r_[self.edges, mids]), self.order)
+
+    def __len__(self) -> int:
+        return self.k.size
+
+
+def _sign_changes(x: np.ndarray, y: np.ndarray) -> List[Tuple[float, float]]:
+    s = np.sign(y)
+    idx = np.flatnonzero(s[:-1] * s[1:] < 0)
+    out = [(x[i], x[i + 1]) for i in idx]
+    out += [(x[i], x[i]) for i in np.flatnonzero(y == 0)]
+    return out
+
+
+def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float) -> List[Tuple[float, float]]:
+    """``[(k_f, width), ...]`` of the model's Fermi steps, resonances and given points."""
+    from ..engine.functions import fermi
+    from .numeric import kernel
+
+    ks = np.linspace(a, b, SAMPLES)
+    out: List[Tuple[float, float]] = []
+    args_syms = [model.k, *model.parameters]
+    argv = [vals[s] for s in model.parameters]
+    for f in model._fermi_atoms():
+        x, T = f.args
+        if not x.has(model.k):
+            continue
+        fx = kd_compile(x, args_syms)
+        fT = float(T.xreplace(vals)) if T.free_symbols <= set(vals) else 0.0
+        fd = kd_compile(sp.diff(x, model.k), args_syms)
+        y = np.real(np.broadcast_to(fx(ks, *argv), ks.shape))
+        for lo, hi in _sign_changes(ks, y):
+            kf = lo if lo == hi else brentq(lambda q: float(np.real(fx(q, *argv))), lo, hi, xtol=1e-14)
+            slope = abs(float(np.real(fd(kf, *argv)))) or 1.0
+            out.append((kf, fT / slope))
+    nd = model.node_data(ks, np.ones_like(ks), vals)
+    lam = np.linalg.eigvalsh(0.5 * (nd.h0 + nd.h0.conj().transpose(0, 2, 1)))
+    damp = -np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1)
+    for col in range(lam.shape[1]):
+        for lo, hi in _sign_changes(ks, lam[:, col]):
+            i = int(np.searchsorted(ks, lo))
+            j = min(i + 1, ks.size - 1)
+            y0, y1 = lam[i, col], lam[j, col]
+            kf = lo if (lo == hi or y1 == y0) else lo + (hi - lo) * y0 / (y0 - y1)
+            slope = abs(y1 - y0) / max(ks[j] - ks[i], 1e-300) or 1.0
+            out.append((kf, max(damp[i], 1e-300) / slope))
+    for p in model.points:
+        kp = float(sp.sympify(p).xreplace(vals))
+        if a <= kp <= b:
+            out.append((kp, 0.0))
+    return sorted(set((round(k, 15), w) for k, w in out))
+
+
+def build_grid(model, vals: Mapping[sp.Symbol, float], order: int = 8, min_panels: int = 24) -> Tuple[Grid, List[Tuple[float, float]]]:
+    """A graded composite Gauss-Legendre grid on the model's domain (see module docstring)."""
+    a, b = model.limits(vals)
+    feats = features(model, vals, a, b)
+    span = b - a
+    edges = [a, b]
+    tiny = 1e-6 * span
+    for kf, width in feats:
+        if not a < kf < b and kf not in (a, b):
+            continue
+        edges.append(kf)
+        w0 = max(width, tiny) / 2
+        step = w0
+        while step < span:
+            for e in (kf - step, kf + step):
+                if a < e < b:
+                    edges.append(e)
+            step *= 2
+    edges = np.unique(np.clip(edges, a, b))
+    # cap panel widths
+    cap = span / min_panels
+    out = [edges[0]]
+    for e in edges[1:]:
+        gap = e - out[-1]
+        if gap > cap:
+            m = int(np.ceil(gap / cap))
+            out.extend(np.linspace(out[-1], e, m + 1)[1:-1])
+        out.append(e)
+    return Grid(np.unique(out), order), feats
