@@ -34,8 +34,14 @@ EXTRA_FLAGS = {
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", choices=("laser", "pumping", "threeband"), default="laser",
-                   help="laser: Sect. II (default); pumping: Sect. III; threeband: Appendix")
+    p.add_argument("--model", default="laser", metavar="MODEL",
+                   help="laser: Sect. II (default); pumping: Sect. III; threeband: Appendix; or FILE.py:NAME, "
+                        "a kd.MeanFieldModel named NAME in your file (its parameters via --param)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=X",
+                   help="a parameter of a FILE.py:NAME model (repeatable), e.g. --param mu=1 --param T=0")
+    p.add_argument("--condition", choices=("complete", "in-phase"), default=None,
+                   help="self-consistency: complete (|Delta| and omega from both parts of Eq. 17; default for "
+                        "FILE.py:NAME models) or in-phase (Eq. 18, the paper's prescription; the paper's models)")
     add_model_arguments(p)
     for flag, (_, hlp) in EXTRA_FLAGS.items():
         p.add_argument(flag, type=_float, default=None, metavar="X", help=hlp)
@@ -70,9 +76,77 @@ def _other_model(args: argparse.Namespace):
     return mod.model_from_options(opts)
 
 
+def _user_model(spec: str):
+    """Load ``FILE.py:NAME`` (the user's own file, run as a module) and return its MeanFieldModel."""
+    import importlib.util
+    from pathlib import Path
+
+    from ..errors import ParameterError
+    from ..meanfield.model import MeanFieldModel
+
+    path, sep, name = spec.rpartition(":")
+    if not sep or not path.endswith(".py") or not name.isidentifier():
+        raise ParameterError("model", f"expected laser|pumping|threeband or FILE.py:NAME (got {spec!r})")
+    file = Path(path)
+    if not file.is_file():
+        raise ParameterError("model", f"no such file: {path}")
+    mod_spec = importlib.util.spec_from_file_location(f"keldysh_user_model_{abs(hash(file.resolve()))}", file)
+    module = importlib.util.module_from_spec(mod_spec)
+    try:
+        mod_spec.loader.exec_module(module)
+    except Exception as exc:  # the user's file failed: report it as one line
+        raise ParameterError("model", f"{path} failed to load: {type(exc).__name__}: {exc}") from None
+    model = getattr(module, name, None)
+    if not isinstance(model, MeanFieldModel):
+        raise ParameterError("model", f"{path} defines no MeanFieldModel named {name!r}")
+    return model
+
+
+def _params(pairs) -> dict:
+    from ..errors import ParameterError
+
+    out = {}
+    for item in pairs:
+        key, sep, val = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ParameterError("param", f"expected NAME=X (got {item!r})")
+        try:
+            out[key] = float(val)
+        except ValueError:
+            raise ParameterError(key, f"must be a number (got {val!r})") from None
+    return out
+
+
+def _run_user(args: argparse.Namespace) -> int:
+    from ..errors import ParameterError
+    from ..meanfield.gap import solve_gap as mf_solve
+
+    model = _user_model(args.model)
+    if args.method not in (None, "master", "keldysh"):
+        raise ParameterError("method", "a MeanFieldModel takes master or keldysh")
+    if args.stability:
+        raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")
+    res = mf_solve(model, args.V, _params(args.param), condition=args.condition or "complete",
+                   method=args.method or "master")
+    if args.json:
+        print_json(res.to_json())
+    else:
+        print(res)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..errors import ParameterError
     from ..solvers.gap import solve_gap
 
+    if args.model not in ("laser", "pumping", "threeband"):
+        return _run_user(args)
+    if args.param:
+        raise ParameterError("param", "is for FILE.py:NAME models (the paper's models take their own flags)")
+    if args.condition == "complete":
+        raise ParameterError("condition", "the paper's models are solved with the in-phase prescription of Eq. (18); "
+                             "the complete condition is available for MeanFieldModel models (--model FILE.py:NAME)")
     if args.model == "laser":
         for flag in EXTRA_FLAGS:
             key = flag.lstrip("-").replace("-", "_")
