@@ -30,7 +30,7 @@ EXPECTED = {
     "9a": "erratum", "9b": "verified", "9c": "verified", "9d": "verified",
     "10": "verified", "11": "verified", "12": "verified", "13": "asymptotic", "14": "asymptotic",
     "15": "erratum", "16": "erratum", "17": "verified",
-    "18": "verified", "19": "verified", "20": "verified", "N0 (II.C)": "erratum",
+    "18": "erratum", "19": "verified", "20": "verified", "N0 (II.C)": "erratum",
     "21": "verified", "22": "verified", "23": "verified", "24": "verified", "25": "verified",
     "26": "erratum", "27": "verified", "28": "erratum", "28 (text)": "erratum", "29": "asymptotic",
     "30": "erratum", "31": "verified", "32": "erratum", "33": "erratum",

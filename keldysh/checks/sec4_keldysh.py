@@ -77,8 +77,10 @@ def _eq51() -> EquationRecord:
     return EquationRecord(
         equation="51", section="IV", status="verified" if ok else "failed",
         note=("d S~/d delta|0 = int dt d^dr 2(<Phibar> + <Phi>) = 4 Re int (dk) s21 per unit time and volume; "
-              "with -4 delta Delta/V the saddle point is Delta = V Re int (dk) s21, i.e. Eq. (18) "
-              "(only the part of s21 in phase with Delta* enters); Nambu G^K anomalous entry = master s21 (exact)"),
+              "with -4 delta Delta/V this is stationarity along REAL delta only, Delta = V Re int (dk) s21 = Eq. (18); "
+              "along imaginary delta the derivative is 4 Im int (dk) s21, which does not vanish at the Eq. (18) solution "
+              "(Im chi(0)/Re chi(0) ~ -1 at Fig. 4): not a saddle point of the action -- see the Eq. (18) record; "
+              "Nambu G^K anomalous entry = master s21 (exact)"),
         printed=r"0=\partial_\delta[-4\delta\Delta/V+\tilde{\mathcal L}]_{\delta=0}",
         derived="Delta = V Re int (dk) s21  <=>  1 + V int (dk) x E/(E^2 + Gamma^2) = 0",
     )

@@ -55,6 +55,12 @@ class fermi(sp.Function):  # noqa: N801 - reads like the mathematical function
             return self
         return None
 
+    def _eval_evalf(self, prec):
+        x, T = self.args
+        if x.is_number and T.is_number and T.is_positive:
+            return ((1 - sp.tanh(x / (2 * T))) / 2)._eval_evalf(prec)
+        return None
+
     def _eval_rewrite_as_exp(self, x, T, **kwargs):
         return 1 / (sp.exp(x / T) + 1)
 

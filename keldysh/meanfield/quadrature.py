@@ -57,8 +57,13 @@ def _sign_changes(x: np.ndarray, y: np.ndarray) -> List[Tuple[float, float]]:
     return out
 
 
-def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float) -> List[Tuple[float, float]]:
-    """``[(k_f, width), ...]`` of the model's Fermi steps, resonances and given points."""
+def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: float = 0.0) -> List[Tuple[float, float]]:
+    """``[(k_f, width), ...]`` of the model's Fermi steps, resonances and given points.
+
+    Resonances in the frame rotating at ``omega``: zeros of the quasi-particle energies
+    ``lambda_a(k) - omega`` and of the pair energies ``lambda_a + lambda_b - 2 omega`` (sign changes,
+    and touching zeros: local minima of ``|y|`` below the damping, width ``sqrt(damping/|y''|)``).
+    """
     from ..engine.functions import fermi
     from .numeric import kernel
 
@@ -79,16 +84,33 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float) -> List
             slope = abs(float(np.real(fd(kf, *argv)))) or 1.0
             out.append((kf, fT / slope))
     nd = model.node_data(ks, np.ones_like(ks), vals)
-    lam = np.linalg.eigvalsh(0.5 * (nd.h0 + nd.h0.conj().transpose(0, 2, 1)))
-    damp = -np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1)
-    for col in range(lam.shape[1]):
-        for lo, hi in _sign_changes(ks, lam[:, col]):
+    h = 0.5 * (nd.h0 + nd.h0.conj().transpose(0, 2, 1))
+    n = model.L.n
+    if not np.any(h[:, :n, n:]):
+        # number-conserving h_0 = diag(h, -h^T): the Nambu spectrum is symmetric, so its sorted
+        # eigenvalues only touch zero; those of the particle block h change sign at a resonance
+        h = h[:, :n, :n]
+        pair_energies = True
+    else:
+        pair_energies = False
+    lam = np.linalg.eigvalsh(h)
+    damp = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300)
+    curves = [(lam[:, c] - omega, damp) for c in range(lam.shape[1])]
+    if pair_energies:  # a pair decays at the sum of the two damping rates
+        curves += [(lam[:, c] + lam[:, e] - 2 * omega, 2 * damp) for c in range(lam.shape[1]) for e in range(c, lam.shape[1])]
+    dk = ks[1] - ks[0]
+    for y, damp in curves:
+        for lo, hi in _sign_changes(ks, y):
             i = int(np.searchsorted(ks, lo))
             j = min(i + 1, ks.size - 1)
-            y0, y1 = lam[i, col], lam[j, col]
+            y0, y1 = y[i], y[j]
             kf = lo if (lo == hi or y1 == y0) else lo + (hi - lo) * y0 / (y0 - y1)
             slope = abs(y1 - y0) / max(ks[j] - ks[i], 1e-300) or 1.0
-            out.append((kf, max(damp[i], 1e-300) / slope))
+            out.append((kf, damp[i] / slope))
+        ay = np.abs(y)
+        for i in np.flatnonzero((ay[1:-1] < ay[:-2]) & (ay[1:-1] <= ay[2:]) & (ay[1:-1] < damp[1:-1])) + 1:
+            curv = abs(y[i + 1] - 2 * y[i] + y[i - 1]) / dk**2
+            out.append((ks[i], np.sqrt(damp[i] / curv) if curv > 0 else damp[i]))
     for p in model.points:
         kp = float(sp.sympify(p).xreplace(vals))
         if a <= kp <= b:
@@ -96,16 +118,21 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float) -> List
     return sorted(set((round(k, 15), w) for k, w in out))
 
 
-def build_grid(model, vals: Mapping[sp.Symbol, float], order: int = 8, min_panels: int = 24) -> Tuple[Grid, List[Tuple[float, float]]]:
-    """A graded composite Gauss-Legendre grid on the model's domain (see module docstring)."""
+def build_grid(model, vals: Mapping[sp.Symbol, float], order: int = 8, min_panels: int = 24,
+               omega: float = 0.0) -> Tuple[Grid, List[Tuple[float, float]]]:
+    """A graded composite Gauss-Legendre grid on the model's domain (features in the frame ``omega``)."""
     a, b = model.limits(vals)
-    feats = features(model, vals, a, b)
+    feats = features(model, vals, a, b, omega)
     span = b - a
     edges = [a, b]
     tiny = 1e-6 * span
-    for kf, width in feats:
+    used: List[float] = []
+    for kf, width in sorted(feats, key=lambda f: f[1]):  # narrowest first
         if not a < kf < b and kf not in (a, b):
             continue
+        if any(abs(kf - k0) <= max(width, tiny) / 2 for k0 in used):
+            continue  # within half a width of a narrower feature, whose grading already resolves it
+        used.append(kf)
         edges.append(kf)
         w0 = max(width, tiny) / 2
         step = w0
