@@ -45,7 +45,7 @@ def sect2() -> dict:
 
 @pytest.fixture(scope="module")
 def everything() -> list:
-    return all_records()
+    return all_records(refresh=True)  # computed here, never read from an earlier run's cache
 
 
 def test_every_named_equation_has_its_verdict(sect2):
@@ -74,11 +74,13 @@ def test_asymptotic_notes_state_a_measured_error(sect2):
         assert re.search(r"\d\.\d+e-\d+|\d+(\.\d+)?%|\d\.\d{2,}", sect2[eq].note), sect2[eq].note
 
 
+@pytest.mark.slow
 def test_nothing_failed_anywhere(everything):
     failed = [(r.equation, r.section, r.note) for r in everything if r.status == "failed"]
     assert not failed
 
 
+@pytest.mark.slow
 def test_errata_file_is_up_to_date(everything):
     text = (ROOT / "docs" / "errata.md").read_text()
     in_doc = set(re.findall(r"^## (.+) \(Sect\. ([^)]+)\)$", text, re.M))
@@ -95,6 +97,7 @@ def test_errata_file_is_up_to_date(everything):
 
 
 # ----------------------------------------------------------------------------- CLI
+@pytest.mark.slow
 def test_cli_json(capsys):
     from keldysh.cli import main
 
@@ -107,6 +110,7 @@ def test_cli_json(capsys):
     assert set(EXPECTED) <= labels
 
 
+@pytest.mark.slow
 def test_cli_table_and_filters(capsys):
     from keldysh.cli import main
 
@@ -122,6 +126,7 @@ def test_cli_table_and_filters(capsys):
     assert len(offs) == 1
 
 
+@pytest.mark.slow
 def test_cli_rejects_unknown_section(capsys):
     from keldysh.cli import main
 
@@ -134,7 +139,7 @@ def test_cli_exit_status_reflects_failures(monkeypatch, capsys):
     import keldysh.checks as checks
 
     bad = [EquationRecord("99", "II.A", "failed", "forced failure")]
-    monkeypatch.setattr(checks, "all_records", lambda progress=None: bad)
+    monkeypatch.setattr(checks, "all_records", lambda progress=None, cache=True, refresh=False: bad)
     assert main(["check", "--quiet"]) == 1
     assert "forced failure" in capsys.readouterr().out
 

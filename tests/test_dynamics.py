@@ -204,6 +204,7 @@ def test_fig6_seed_decays_before_the_instability():
     assert r.diagnostics["physical"]
 
 
+@pytest.mark.slow
 def test_lab_frame_approaches_rwa():
     """Eq. (6) without the RWA: the time-averaged |Delta| tends to the RWA one as omega0 grows.
 
@@ -324,6 +325,7 @@ def test_batch_equals_single_runs(fig4_grid):
         simulate_many(m, [5.0, 0.0], t_max=1.0, grid=g)
 
 
+@pytest.mark.slow
 def test_linear_regime_tolerance_only_shifts_the_regrowth():
     """DynamicsOptions.rtol_linear: while |Delta| < delta_linear the pairing sector is linear and
     homogeneous, so a looser relative tolerance there only shifts the regrowth of the instability.
@@ -369,6 +371,7 @@ def test_phase_mode_and_stability_of_fig4():
     assert linear_stability(m, 5.0, grid=g, delta=0.0).growth_rate > 0
 
 
+@pytest.mark.slow
 def test_dynamics_approach_matches_linear_modes_fig4():
     """Fig. 4, V = 5, from the state of Sect. II.C: the damped oscillation with which |Delta(t)|
     settles (relaxation_fit of the dynamics) has the period and decay time of the dominant
@@ -387,6 +390,7 @@ def test_dynamics_approach_matches_linear_modes_fig4():
     assert fit["decay_time"] == pytest.approx(st.oscillation["decay_time"], rel=0.15)
 
 
+@pytest.mark.slow
 def test_fig6b_kicked_steady_state_rings_at_the_linear_mode():
     """Fig. 6(b): a 2% kick of the steady state (the per-node steady state at 1.02 |Delta|) relaxes
     through the slow, weakly damped oscillation of the text ("it takes a long time for the

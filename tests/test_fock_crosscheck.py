@@ -224,6 +224,7 @@ def _engine(M, h, g, jumps):
     return rhs
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, database=None)
 @given(quadratic_lindbladians())
 def test_generic_bilinear_eoms_match_fock_lindbladian(system):
@@ -243,6 +244,7 @@ def test_generic_bilinear_eoms_match_fock_lindbladian(system):
         assert np.abs(engine - fock).max() < TOL * scale
 
 
+@pytest.mark.slow
 def test_generic_fixed_four_mode_example_and_negative_control():
     """A fixed 4-mode system; halving one rate in the engine must break the agreement."""
     rng = np.random.default_rng(20150217)

@@ -25,6 +25,7 @@ def test_engine_model_reproduces_the_paper_solver_in_phase(model):
     assert abs(r.V_c - ref.V_c) < 1e-7 * ref.V_c
 
 
+@pytest.mark.slow
 def test_complete_condition_has_no_rotating_solution_at_fig4(model):
     """Im chi(omega) < 0 for every omega: no solution of the complete condition bifurcates from
     Delta = 0 at the Fig. 4 parameters, whereas the in-phase prescription gives |Delta| = 0.0193."""

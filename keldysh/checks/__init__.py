@@ -82,8 +82,63 @@ def check_modules() -> list:
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
-def all_records(progress: Callable[[str], None] | None = None) -> list[EquationRecord]:
-    """Run every check module and collect its records (a failing module yields ``failed``)."""
+def _records_cache_path():
+    """Disk-cache file of the records, keyed by the whole package source and the library versions."""
+    import hashlib
+    from pathlib import Path
+
+    from ..engine.compile import cache_dir
+
+    cdir = cache_dir()
+    if cdir is None:
+        return None
+    import mpmath
+    import numpy
+    import scipy
+    import sympy
+
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256("|".join(m.__version__ for m in (sympy, numpy, scipy, mpmath)).encode())
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return cdir / f"records-{h.hexdigest()[:24]}.json"
+
+
+def all_records(progress: Callable[[str], None] | None = None, cache: bool = True,
+                refresh: bool = False) -> list[EquationRecord]:
+    """Run every check module and collect its records (a failing module yields ``failed``).
+
+    The records are a deterministic function of the package source: with ``cache=True`` a run
+    whose records all passed is stored (atomically) in the disk cache of
+    :func:`keldysh.engine.compile.cache_dir`, keyed by a hash of every source file of the
+    package and the versions of SymPy, NumPy, SciPy and mpmath, and reused by the next process
+    (``keldysh check``, ``derivations/make_errata.py``).  Any edit recomputes them;
+    ``cache=False`` or ``KELDYSH_CACHE_DIR=off`` always recomputes; ``refresh=True`` recomputes and
+    stores (the test suite does this once, so its checks never come from an earlier run).
+    """
+    import json
+    import os
+
+    path = _records_cache_path() if (cache or refresh) else None
+    if path is not None and path.exists() and not refresh:
+        try:
+            return [EquationRecord(**d) for d in json.loads(path.read_text())]
+        except (OSError, ValueError, TypeError):
+            pass  # a corrupt entry is recomputed
+    out = _compute_records(progress)
+    if path is not None and not any(r.status == "failed" for r in out):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([r.to_json() for r in out]))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return out
+
+
+def _compute_records(progress: Callable[[str], None] | None = None) -> list[EquationRecord]:
     out: list[EquationRecord] = []
     for mod in check_modules():
         if progress:
