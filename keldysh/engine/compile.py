@@ -237,8 +237,6 @@ def compile(expr: Any, args: Sequence[Any], modules: str = "numpy", cse: bool = 
     >>> float(f(2.0, 1.0))
     5.0
     """
-    import sympy as sp
-
     if modules not in ("numpy", "mpmath"):
         raise ValueError("compile: modules must be 'numpy' or 'mpmath'")
     _validate(expr, args)

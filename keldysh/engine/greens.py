@@ -19,7 +19,7 @@ Conventions (stated once; ``docs/engine.md``, tested in ``tests/engine/test_conv
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping
+from typing import Any, List, Mapping
 
 import numpy as np
 import sympy as sp
@@ -59,24 +59,11 @@ def retarded_kernel(L) -> sp.Matrix:
 
 def block_inverse(A: sp.Matrix) -> sp.Matrix:
     """Exact inverse of ``A`` block by block (connected components of its sparsity pattern)."""
+    from .steady import sparsity_blocks
+
     n = A.shape[0]
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i in range(n):
-        for j in range(n):
-            if A[i, j] != 0:
-                parent[find(i)] = find(j)
-    blocks: Dict[int, List[int]] = {}
-    for i in range(n):
-        blocks.setdefault(find(i), []).append(i)
     inv = sp.zeros(n, n)
-    for idx in blocks.values():
+    for idx in sparsity_blocks(A):
         sub = A.extract(idx, idx)
         if len(idx) == 1:
             sinv = sp.Matrix([[1 / sub[0, 0]]])

@@ -27,8 +27,6 @@ d omega/2 pi = -i S/2 - i S/2``).  :func:`lyapunov_solve` solves it exactly (Kro
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
-
 import sympy as sp
 
 __all__ = [

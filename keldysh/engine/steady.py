@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 import sympy as sp
 
-__all__ = ["SteadyState", "symbolic_steady_state", "solve_linear_blocks"]
+__all__ = ["SteadyState", "symbolic_steady_state", "solve_linear_blocks", "sparsity_blocks"]
 
 
 class SteadyState:
@@ -51,6 +51,27 @@ class SteadyState:
         return f"<SteadyState (exact): {len(self.solution)} bilinears, {nz} nonzero>"
 
 
+def sparsity_blocks(A: sp.Matrix) -> List[List[int]]:
+    """Index sets of the connected components of the nonzero pattern of a square matrix (union-find)."""
+    n = A.shape[0]
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in range(n):
+        for c in range(n):
+            if A[r, c] != 0:
+                parent[find(c)] = find(r)
+    blocks: Dict[int, List[int]] = {}
+    for i in range(n):
+        blocks.setdefault(find(i), []).append(i)
+    return list(blocks.values())
+
+
 def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], what: str = "steady state") -> Dict[sp.Symbol, sp.Expr]:
     """Solve ``A u = b`` block by block (connected components of the sparsity of ``A``), exactly.
 
@@ -63,24 +84,8 @@ def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], w
 
     from .lindblad import SteadyStateError
 
-    n = len(unknowns)
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in range(n):
-        cols = [c for c in range(n) if A[r, c] != 0]
-        for c in cols:
-            parent[find(c)] = find(r)
-    blocks: Dict[int, List[int]] = {}
-    for i in range(n):
-        blocks.setdefault(find(i), []).append(i)
     sol: Dict[sp.Symbol, sp.Expr] = {}
-    for idx in blocks.values():
+    for idx in sparsity_blocks(A):
         sub = A.extract(idx, idx)
         rhs = b.extract(idx, [0])
         dA, db = DomainMatrix.from_Matrix(sub), DomainMatrix.from_Matrix(rhs)

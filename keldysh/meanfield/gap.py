@@ -30,7 +30,7 @@ from scipy.optimize import brentq
 from ..errors import ParameterError, check_finite
 from .model import MeanFieldModel, NodeData
 from .numeric import covariance_keldysh, covariance_master, functional, kernel
-from .quadrature import Grid, build_grid
+from .quadrature import build_grid
 
 __all__ = ["MeanFieldResult", "solve_gap", "Integrand"]
 

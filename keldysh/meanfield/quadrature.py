@@ -64,7 +64,6 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: 
     ``lambda_a(k) - omega`` and of the pair energies ``lambda_a + lambda_b - 2 omega`` (sign changes,
     and touching zeros: local minima of ``|y|`` below the damping, width ``sqrt(damping/|y''|)``).
     """
-    from ..engine.functions import fermi
     from .numeric import kernel
 
     ks = np.linspace(a, b, SAMPLES)

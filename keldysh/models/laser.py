@@ -14,7 +14,7 @@ both conditions) comes from the engine and :mod:`keldysh.meanfield`.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Dict, Tuple
+from typing import Dict
 
 import sympy as sp
 
