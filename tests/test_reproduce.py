@@ -47,6 +47,10 @@ def test_reproduce_merges_summaries(tmp_path, capsys):
     assert [c["V"] for c in saved["fig4"]["curves"]] == [5.0, 2.3, 1.0]
     # V = 1 < V_c: no steady pairing, and a short run is not converged
     assert saved["fig4"]["curves"][2]["delta_steady_state"] == 0.0
+    # the complete condition next to the paper's prescription (docs/meanfield.md)
+    cc = saved["fig4"]["complete_condition"]
+    assert cc["delta_complete"] == 0.0 and cc["delta_in_phase"] > 0.019 and cc["t_max"] == 50.0
+    assert cc["full_dynamics_final_abs_Delta"] < cc["delta_in_phase"]
 
 
 def test_reproduce_human_summary(tmp_path, capsys):
