@@ -68,6 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParameterError as exc:
         sys.stderr.write(f"keldysh {args.command}: invalid parameter {exc}\n")
         return 2
+    except KeyboardInterrupt:
+        sys.stderr.write(f"keldysh {args.command}: interrupted (files already written are complete)\n")
+        return 130
+    except SystemError as exc:  # an interrupt surfacing through compiled (numba) code
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            sys.stderr.write(f"keldysh {args.command}: interrupted (files already written are complete)\n")
+            return 130
+        raise
     except BrokenPipeError:  # pragma: no cover - e.g. piping into head
         return 0
 

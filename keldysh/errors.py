@@ -52,3 +52,14 @@ def check_open_unit(name: str, value: Any) -> float:
     if not 0.0 < x < 1.0:
         raise ParameterError(name, f"must lie strictly between 0 and 1 (got {x!r})")
     return x
+
+
+def check_magnitude(name: str, value: Any, hi: float = 1e6, lo: float = 0.0) -> float:
+    """Finite with ``lo <= |x| <= hi`` (or ``x == 0`` when ``lo`` is 0): the range in which the
+    derived closed forms evaluate without overflow or underflow in double precision."""
+    x = check_finite(name, value)
+    if abs(x) > hi:
+        raise ParameterError(name, f"|{name}| must be <= {hi:g} (got {x:g}): out of the range the numerics resolve")
+    if x != 0 and abs(x) < lo:
+        raise ParameterError(name, f"|{name}| must be >= {lo:g} or 0 (got {x:g}): below double-precision resolution")
+    return x

@@ -24,6 +24,7 @@ from typing import Any
 from .errors import (
     ParameterError,
     check_finite,
+    check_magnitude,
     check_nonnegative,
     check_open_unit,
     check_positive,
@@ -86,6 +87,13 @@ class LaserModel:
     def __post_init__(self) -> None:
         for nm in ("v1", "v2", "kappa1", "kappa2"):
             object.__setattr__(self, nm, check_finite(nm, getattr(self, nm)))
+        # dimensionless units: the closed forms of the steady state (Eqs. 10-14) are polynomials of
+        # degree ~8 in these numbers, so |x| <= 1e6 keeps them finite and rates >= 1e-30 keep them
+        # above the underflow
+        for nm in ("v1", "v2", "kappa1", "kappa2", "Omega", "Gamma1", "Gamma2", "T", "kmax", "omega0", "N0"):
+            val = getattr(self, nm)
+            if val is not None:
+                check_magnitude(nm, val, hi=1e6, lo=1e-30 if nm in ("Gamma1", "Gamma2") else 0.0)
         object.__setattr__(self, "Omega", check_nonnegative("Omega", self.Omega))
         object.__setattr__(self, "Gamma1", check_positive("Gamma1", self.Gamma1))
         object.__setattr__(self, "Gamma2", check_positive("Gamma2", self.Gamma2))
@@ -135,12 +143,18 @@ class LaserModel:
         ``v_{1,2} = (v_+ -+ v_-)/2``, ``kappa_{1,2} = (kappa_+ -+ kappa_-)/2``,
         ``Gamma_2 = gamma2 Gamma``, ``Gamma_1 = (1 - gamma2) Gamma`` (Sect. II.A, II.B.1).
         """
+        for nm, val in (("v_minus", v_minus), ("v_plus", v_plus), ("kappa_plus", kappa_plus),
+                        ("kappa_minus", kappa_minus), ("Omega", Omega), ("Gamma", Gamma)):
+            check_magnitude(nm, val, hi=1e6, lo=1e-30 if nm == "Gamma" else 0.0)
         v_minus = check_finite("v_minus", v_minus)
         v_plus = check_finite("v_plus", v_plus)
         kappa_plus = check_finite("kappa_plus", kappa_plus)
         kappa_minus = check_finite("kappa_minus", kappa_minus)
         Gamma = check_positive("Gamma", Gamma)
         gamma2 = check_open_unit("gamma2", gamma2)
+        if min(gamma2, 1.0 - gamma2) * Gamma < 1e-30:
+            raise ParameterError("gamma2", f"makes a rate below 1e-30 (Gamma1 = {(1 - gamma2) * Gamma:g}, "
+                                 f"Gamma2 = {gamma2 * Gamma:g})")
         return cls(
             v1=(v_plus - v_minus) / 2,
             v2=(v_plus + v_minus) / 2,
@@ -177,7 +191,11 @@ class LaserModel:
             kp = check_finite("kappa_plus", cur["kappa_plus"])
             km = check_finite("kappa_minus", cur["kappa_minus"])
             G = check_positive("Gamma", cur["Gamma"])
+            for nm, val in (("v_minus", vm), ("v_plus", vp), ("kappa_plus", kp), ("kappa_minus", km), ("Gamma", G)):
+                check_magnitude(nm, val, hi=1e6, lo=1e-30 if nm == "Gamma" else 0.0)
             g2 = check_open_unit("gamma2", cur["gamma2"])
+            if min(g2, 1.0 - g2) * G < 1e-30:
+                raise ParameterError("gamma2", f"makes a rate below 1e-30 (Gamma1 = {(1 - g2) * G:g}, Gamma2 = {g2 * G:g})")
             base = dict(
                 v1=(vp - vm) / 2,
                 v2=(vp + vm) / 2,

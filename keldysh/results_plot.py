@@ -24,11 +24,22 @@ def _pyplot():
     return plt
 
 
+def _save(fig, path: Path | str) -> None:
+    """Save a figure atomically (temporary file in the same folder, then rename)."""
+    from .fileio import atomic_path
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=120, format=path.suffix.lstrip(".") or "png")
+
+
 def write_csv(path: Path | str, header: Sequence[str], columns: Iterable[np.ndarray]) -> Path:
     """Write equal-length columns to ``path`` as CSV with a header row."""
+    from .fileio import atomic_path
+
     path = Path(path)
     cols = [np.asarray(c) for c in columns]
-    with path.open("w", newline="") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(list(header))
         for row in zip(*cols):
@@ -83,7 +94,7 @@ def plot_delta_panel(path: Path | str, curves: List[Dict[str, Any]], title: str,
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=120)
+    _save(fig, path)
     plt.close(fig)
     return path
 
@@ -113,6 +124,6 @@ def plot_s21_panel(path: Path | str, curves: List[Dict[str, Any]], title: str, q
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=120)
+    _save(fig, path)
     plt.close(fig)
     return path

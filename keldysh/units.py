@@ -236,6 +236,9 @@ def threshold_ratio(VN0: float, kappa: float, Gamma: float, v_minus: float, exac
     v_minus = check_finite("v_minus", v_minus)
     if v_minus == 0:
         raise ParameterError("v_minus", "must be non-zero")
+    for name, x in (("VN0", VN0), ("kappa", kappa), ("Gamma", Gamma), ("v_minus", v_minus)):
+        if not 1e-100 <= abs(x) <= 1e100:  # the ratio below stays within [1e-300, 1e300]
+            raise ParameterError(name, f"|{name}| must lie in [1e-100, 1e100] (got {x:g})")
     r = abs(VN0) * abs(v_minus) / math.sqrt(abs(kappa) * Gamma)
     return r * (math.pi / math.sqrt(2.0) if exact_prefactor else 1.0)
 
@@ -281,7 +284,11 @@ def conclusions_estimate(VN0: float = 0.2, kappa_eV_inv_c2: float = 1e-6, Gamma_
     In units ``c = 1`` and energies in eV every factor is a plain number; the kinematic factor
     ``|v_-|/sqrt(|kappa| Gamma)`` is ``10^2.5`` for the defaults.
     """
-    kin = threshold_ratio(1.0, kappa_eV_inv_c2, Gamma_eV, v_minus_c)
+    try:
+        kin = threshold_ratio(1.0, kappa_eV_inv_c2, Gamma_eV, v_minus_c)
+    except ParameterError as exc:  # name the physical-unit input
+        names = {"kappa": "kappa_eV_inv_c2", "Gamma": "Gamma_eV", "v_minus": "v_minus_c"}
+        raise ParameterError(names.get(exc.param, exc.param), str(exc).split(": ", 1)[1]) from None
     if abs(v_minus_c) >= 2.0:
         raise ParameterError("v_minus_c", f"|v_-| = |v_2 - v_1| must be below 2c (got {v_minus_c})")
     r = threshold_ratio(VN0, kappa_eV_inv_c2, Gamma_eV, v_minus_c)

@@ -19,6 +19,9 @@ __all__ = ["EquationRecord", "STATUSES", "all_records", "check_modules"]
 
 STATUSES = ("verified", "erratum", "asymptotic", "failed")
 
+#: the paper's sections that the records cover (``keldysh check --section``)
+SECTIONS = ("II.A", "II.B", "II.C", "III", "IV", "Appendix")
+
 
 @dataclass
 class EquationRecord:

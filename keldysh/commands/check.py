@@ -97,8 +97,11 @@ def format_errata(records: Sequence) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checks import all_records
+    from ..checks import SECTIONS, all_records
 
+    unknown = [s for s in (args.section or []) if s not in SECTIONS]
+    if unknown:  # before any check runs
+        raise ParameterError("section", f"unknown {unknown}; known: {list(SECTIONS)}")
     cb, close = _progress(args)
     t0 = time.perf_counter()
     try:
@@ -107,10 +110,6 @@ def run(args: argparse.Namespace) -> int:
         close()
     elapsed = time.perf_counter() - t0
     if args.section:
-        known = {r.section for r in records}
-        unknown = [s for s in args.section if s not in known]
-        if unknown:
-            raise ParameterError("section", f"unknown {unknown}; known: {sorted(known)}")
         records = [r for r in records if r.section in args.section]
     if args.status:
         records = [r for r in records if r.status in args.status]

@@ -41,7 +41,11 @@ def run(args: argparse.Namespace) -> int:
         kappa = 1.0 / (2.0 * abs(m) * ME_C2_EV)
     else:
         kappa = 1e-6 if args.kappa is None else args.kappa
-    est = conclusions_estimate(VN0=args.VN0, kappa_eV_inv_c2=kappa, Gamma_eV=args.Gamma_eV, v_minus_c=args.v_minus_c)
+    try:
+        est = conclusions_estimate(VN0=args.VN0, kappa_eV_inv_c2=kappa, Gamma_eV=args.Gamma_eV, v_minus_c=args.v_minus_c)
+    except ParameterError as exc:  # report the command-line flag
+        flags = {"kappa_eV_inv_c2": "m-eff" if args.m_eff is not None else "kappa", "Gamma_eV": "Gamma-eV", "v_minus_c": "v-minus-c"}
+        raise ParameterError(flags.get(exc.param, exc.param), str(exc).split(": ", 1)[1]) from None
     if args.json:
         print_json(est.to_json())
     else:

@@ -74,6 +74,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-stability", action="store_true", help="skip the linear-stability analysis of the steady states")
 
 
+def _panels(fig: str) -> List[str]:
+    """The panel keys of one figure (``""`` or ``"a"``, ``"b"``)."""
+    from ..params import FIGURES
+
+    return list(FIGURES[fig]["panels"])
+
+
 def _spec(fig: str, panel: str, mode: str, args: argparse.Namespace) -> RunSpec:
     spec = SETTINGS[(fig, panel)][mode]
     changes: Dict[str, Any] = {}
@@ -164,7 +171,7 @@ def _complete_condition(fig: str, mode: str, out: Path, curves: List[Dict[str, A
     from .. import params
     from ..meanfield import simulate, solve_gap
     from ..models.laser import laser_model, laser_values
-    from ..results_plot import _pyplot, write_csv
+    from ..results_plot import _pyplot, _save, write_csv
 
     preset_name, Vs = params.FIGURES[fig]["panels"][""]
     V = max(Vs)
@@ -192,7 +199,7 @@ def _complete_condition(fig: str, mode: str, out: Path, curves: List[Dict[str, A
     ax.legend(fontsize=8, loc="center right")
     figure.tight_layout()
     png = out / f"{fig}_c_complete.png"
-    figure.savefig(png, dpi=120)
+    _save(figure, png)
     plt.close(figure)
     return {"V": V, "delta_in_phase": ip.delta, "delta_complete": cp.delta, "reason_complete": cp.reason,
             "full_dynamics_final_abs_Delta": float(absd[-1]), "t_max": t_max, "files": [name, png.name]}
@@ -272,29 +279,36 @@ def run(args: argparse.Namespace) -> int:
 
     if args.method is not None:
         DynamicsOptions.make(method=args.method)  # validate early (ParameterError -> exit 2)
+    if not str(args.out).strip():
+        raise ParameterError("out", "must name a directory (got an empty string)")
     out = Path(args.out)
+    figs = FIGS if args.figure == "all" else (args.figure,)
+    mode = "quick" if args.quick else "full"
+    for fig in figs:  # validate every option before anything is created
+        for panel in _panels(fig):
+            _spec(fig, panel, mode, args)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ParameterError("out", f"cannot create {str(out)!r}: {exc.strerror}") from None
-    figs = FIGS if args.figure == "all" else (args.figure,)
-    mode = "quick" if args.quick else "full"
     t0 = time.perf_counter()
     summary: Dict[str, Any] = {}
     for fig in figs:
         summary[fig] = _figure(fig, mode, out, args)
     # merge with an existing summary so `reproduce fig4` then `reproduce fig6` keeps both
-    path = out / "summary.json"
-    merged: Dict[str, Any] = {}
-    if path.exists():
-        try:
-            merged = json.loads(path.read_text())
-        except (OSError, ValueError):
-            merged = {}
-    merged.update(summary)
+    from ..fileio import atomic_write_text, locked
     from ..solvers.dynamics import _clean
 
-    path.write_text(json.dumps(_clean(merged), indent=2, allow_nan=False) + "\n")
+    path = out / "summary.json"
+    with locked(out):  # concurrent runs into one folder merge one after the other
+        merged: Dict[str, Any] = {}
+        if path.exists():
+            try:
+                merged = json.loads(path.read_text())
+            except (OSError, ValueError):
+                merged = {}
+        merged.update(summary)
+        atomic_write_text(path, json.dumps(_clean(merged), indent=2, allow_nan=False) + "\n")
     if args.json:
         sys.stdout.write(json.dumps(_clean(summary), indent=2, allow_nan=False) + "\n")
     elif not args.quiet:

@@ -384,8 +384,9 @@ def nambu_eigenvalues(u: np.ndarray) -> np.ndarray:
 def t_converged(times: np.ndarray, values: np.ndarray, rtol: float = 0.01) -> Optional[float]:
     """First time after which ``values`` stays within ``rtol`` (relative) of its final value.
 
-    ``None`` when the final value is 0, or when the band is entered only in the last 10% of
-    the run (then "converged" would merely mean "close to where the run stopped").
+    ``None`` when the final value is 0, when the band is entered only in the last 10% of
+    the run (then "converged" would merely mean "close to where the run stopped"), or when the
+    run never leaves the band (no approach seen: e.g. a run far shorter than the relaxation).
     """
     times = np.asarray(times, float)
     v = np.asarray(values, float)
@@ -396,7 +397,7 @@ def t_converged(times: np.ndarray, values: np.ndarray, rtol: float = 0.01) -> Op
         return None
     outside = np.nonzero(np.abs(v - final) > rtol * abs(final))[0]
     if outside.size == 0:
-        return float(times[0])
+        return None
     i = int(outside[-1]) + 1
     if i >= v.size - 1 or times[i] > times[-1] - 0.1 * (times[-1] - times[0]):
         return None

@@ -232,9 +232,18 @@ def solve_gap(
     GapResult
     """
     t0 = time.perf_counter()
+    from ..params import LaserModel
+    from ..pumping import PumpingModel
+    from ..threeband import ThreeBandModel
+
+    if not isinstance(model, (LaserModel, PumpingModel, ThreeBandModel)):
+        raise ParameterError("model", f"must be a LaserModel, PumpingModel, ThreeBandModel or MeanFieldModel "
+                             f"(e.g. keldysh.preset('fig4')); got {type(model).__name__}")
     V = check_finite("V", V)
     if V == 0:
         raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
+    if isinstance(order, bool) or not isinstance(order, int) or not 2 <= order <= 64:
+        raise ParameterError("order", f"must be an integer in 2..64 Gauss-Legendre nodes per panel (got {order!r})")
     if not (0 < rtol < 1e-2):
         raise ParameterError("rtol", f"must lie in (0, 1e-2) (got {rtol})")
     method, kernel = get_kernel(model, method)
@@ -244,11 +253,15 @@ def solve_gap(
         val = g.integrate(kernel(model, g, delta))
         return float(np.real(val))
 
-    I0 = integral(0.0)
+    k0 = kernel(model, grid, 0.0)
+    I0 = float(np.real(grid.integrate(k0))) if grid.size else 0.0
+    I0_abs = float(np.real(grid.integrate(np.abs(k0)))) if grid.size else 0.0
     params = model.to_dict()
     diag: Dict[str, Any] = {"nodes": grid.size, "I0": I0}
     if not np.isfinite(I0):
         raise ParameterError("model", "the gap kernel is not finite at |Delta| = 0; check the parameters")
+    if abs(I0) <= 64 * np.finfo(float).eps * I0_abs or _identically_zero(model, grid):
+        I0 = 0.0  # the kernel vanishes (exactly, or its parts cancel to rounding): V_c is infinite
     need = -int(np.sign(I0)) if I0 != 0 else 0
     V_c = (-1.0 / I0) * need if I0 != 0 else math.inf
     V_c = abs(V_c) if math.isfinite(V_c) else V_c
@@ -258,7 +271,7 @@ def solve_gap(
         return GapResult(float(delta), V, float(V_c), method, converged, reason, need, params, diag)
 
     if need == 0:
-        return done(0.0, True, "no superconducting solution: the gap kernel vanishes (no population inversion, Eq. 11)")
+        return done(0.0, True, "no superconducting solution: " + _vanishing_reason(model, grid, I0_abs))
     if np.sign(V) != need:
         return done(0.0, True, _sign_rule_text(model, need))
     F = lambda d: 1.0 + V * integral(d)  # noqa: E731  F(0) < 0 above threshold, F(inf) = 1
@@ -296,6 +309,30 @@ def solve_gap(
         diag["delta_error"] = dI / slope if slope > 0 else math.inf
         diag["relative_delta_error"] = diag["delta_error"] / root
     return done(root, converged, "")
+
+
+def _identically_zero(model: Any, grid: MomentumGrid) -> bool:
+    """Exact causes of a vanishing kernel that round-off would hide (x = 0 without drive, E = 0)."""
+    no_drive = getattr(model, "Omega", None) == 0
+    flat_E = (getattr(model, "v_plus", None) == 0 and getattr(model, "kappa_plus", None) == 0
+              and not getattr(model, "isotropic", False))
+    return grid.size == 0 or no_drive or flat_E
+
+
+def _vanishing_reason(model: Any, grid: MomentumGrid, I0_abs: float) -> str:
+    """Why the kernel at |Delta| = 0 integrates to zero (V_c is infinite): the exact cause."""
+    if grid.size == 0:
+        return (f"the momentum window is empty at the quadrature's resolution (kmax = {getattr(model, 'kmax', float('nan')):g}); "
+                "V_c is infinite")
+    if getattr(model, "Omega", None) == 0:
+        return ("there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. 11), so the "
+                "kernel vanishes and V_c is infinite")
+    if getattr(model, "v_plus", None) == 0 and getattr(model, "kappa_plus", None) == 0 and not getattr(model, "isotropic", False):
+        return ("the pair energy E = Etilde_1 + Etilde_2 vanishes identically (v_+ = kappa_+ = 0): the in-phase kernel "
+                "x E/(E^2 + Gamma^2) (Eq. 18) is zero and V_c is infinite")
+    if I0_abs == 0:
+        return "the gap kernel vanishes identically (no population inversion, Eq. 11); V_c is infinite"
+    return "the gap kernel integrates to zero (its positive and negative parts cancel); V_c is infinite"
 
 
 def _scan_finite_branch(F: Callable[[float], float], scale: float) -> Optional[tuple[float, float]]:

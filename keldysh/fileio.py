@@ -1,0 +1,61 @@
+"""Output files that interrupted or concurrent runs cannot leave half-written.
+
+* :func:`atomic_path`: write to a temporary file beside the target, then ``os.replace`` it
+  (atomic on POSIX): a reader sees the old file or the new one, never a broken one; an
+  interrupted write leaves no partial file.
+* :func:`locked`: an exclusive advisory lock (``fcntl.flock``) on a lock file in an output
+  folder, for read-modify-write of shared files (``summary.json``); a no-op where ``fcntl`` does
+  not exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+__all__ = ["atomic_path", "atomic_write_text", "locked"]
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success rename it onto ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp_path, 0o666 & ~mask)  # mkstemp makes 0600; give the file the usual permissions
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def atomic_write_text(path: Path | str, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def locked(folder: Path | str) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder/.keldysh.lock`` (blocks until it is free)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - non-POSIX
+        yield
+        return
+    lock = Path(folder) / ".keldysh.lock"
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
