@@ -242,7 +242,9 @@ def check_gap_equation() -> List[EquationRecord]:
         derived=r"|\Delta| = V \int(dk)\, \overline{s^{21}_k}(|\Delta|, \omega)\ \text{(both parts; } \Delta(t) = |\Delta| e^{-2i\omega t})",
         why=("Eq. (17) is one complex equation, two real conditions for |Delta| and the rotation frequency omega of a "
              "stationary solution; Eq. (18) keeps only the part in phase with Delta* (the action's stationarity along the "
-             "real direction of the quantum field, Sect. IV). At the paper's parameters Im chi(omega) never vanishes, so no "
+             "real direction of the quantum field, Sect. IV). In the frame rotating at omega, Eq. (10) gives "
+             "Im chi(omega) = -int (dk) Gamma x/((E - 2 omega)^2 + Gamma^2), which keeps one sign when the population "
+             "deviation x does (the population inversion the mechanism rests on): it never vanishes, so no "
              "superconducting steady state satisfies the complete condition; the self-consistent dynamics from the in-phase "
              "state decays to Delta = 0 (docs/meanfield.md)"),
     ))
