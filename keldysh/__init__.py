@@ -15,7 +15,7 @@ _ENGINE = ("fermions", "FermionOperator", "Mode", "Mean", "Lindbladian", "Closur
            "integrate_omega", "IntegrationError", "compile", "Compiled", "fermi")
 
 __all__ = ["__version__", "ParameterError", "LaserModel", "preset", "PRESETS", "FIGURES", "solve_gap", "GapResult",
-           *_ENGINE, "MeanFieldModel", "MeanFieldResult", "simulate", "MeanFieldRun"]
+           *_ENGINE, "MeanFieldModel", "MeanFieldResult", "simulate", "MeanFieldRun", "linear_stability"]
 
 
 def solve_gap(model, V, *args, **kwargs):
@@ -32,7 +32,31 @@ def solve_gap(model, V, *args, **kwargs):
     return paper_solve(model, V, *args, **kwargs)
 
 
-_MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "simulate", "MeanFieldRun")
+def simulate(model, V, *args, **kwargs):
+    """Self-consistent dynamics ``Delta(t)``: :func:`keldysh.meanfield.simulate` for a
+    :class:`MeanFieldModel` (``values=``, ``t_max=``), :func:`keldysh.solvers.dynamics.simulate` for the
+    paper's :class:`LaserModel` (Sect. II.C, ``t_max=``)."""
+    from .meanfield.model import MeanFieldModel
+
+    if isinstance(model, MeanFieldModel):
+        from .meanfield.dynamics import simulate as mf_simulate
+
+        return mf_simulate(model, V, *args, **kwargs)
+    if not isinstance(model, LaserModel):
+        raise ParameterError("model", f"must be a MeanFieldModel or a LaserModel (got {type(model).__name__})")
+    from .solvers.dynamics import simulate as paper_simulate
+
+    return paper_simulate(model, V, *args, **kwargs)
+
+
+def linear_stability(model, V, *args, **kwargs):
+    """Linearised dynamics about the steady state of the paper's model (:func:`keldysh.solvers.stability.linear_stability`)."""
+    from .solvers.stability import linear_stability as _ls
+
+    return _ls(model, V, *args, **kwargs)
+
+
+_MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "MeanFieldRun")
 
 
 def __getattr__(name: str):  # lazy heavy imports (PEP 562)

@@ -120,3 +120,12 @@ def test_gap_flags_property(flag, value, capsys):
         assert res["delta"] >= 0 and math.isfinite(res["delta"])
     else:
         assert rc == 2 and len(err.strip().splitlines()) == 1 and flag.lstrip("-") in err.replace("_", "-")
+
+
+def test_simulate_dispatches_by_model_type():
+    from keldysh.solvers.dynamics import DynamicsResult
+
+    assert isinstance(kd.simulate(kd.preset("fig4"), 5.0, t_max=20.0), DynamicsResult)
+    with pytest.raises(kd.ParameterError) as info:
+        kd.simulate("fig4", 5.0, t_max=1.0)
+    assert info.value.param == "model"

@@ -47,6 +47,20 @@ class MeanFieldRun:
         n = max(int(len(self.times) * fraction), 1)
         return float(np.mean(np.abs(self.Delta[-n:])))
 
+    def plot(self, ax=None, log: bool = True):
+        """``|Delta(t)|`` (log axis by default) into ``ax`` (a new figure when ``None``); returns the axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(6.4, 4.0))
+        a = np.abs(self.Delta)
+        ax.plot(self.times, np.where(a > 0, a, np.nan), label=f"V = {self.V:g}")
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlabel("$t$")
+        ax.set_ylabel(r"$|\Delta(t)|$")
+        return ax
+
     def __repr__(self) -> str:
         return (f"<MeanFieldRun: t in [0, {self.times[-1]:g}], {len(self.times)} samples, "
                 f"final |Delta| = {abs(self.Delta[-1]):.6g}>")
