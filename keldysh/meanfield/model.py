@@ -23,6 +23,7 @@ import sympy as sp
 
 from ..engine.compile import compile as kd_compile
 from ..engine.lindblad import Lindbladian, Mean
+from ..engine.operators import as_scalar
 from ..errors import ParameterError
 
 __all__ = ["MeanFieldModel", "NodeData"]
@@ -124,9 +125,9 @@ class MeanFieldModel:
         self.L = lindbladian
         self.Delta, self.V, self.k = order_parameter, coupling, momentum
         self.S = sp.expand(self_consistency)
-        self.domain = tuple(sp.sympify(d) if isinstance(d, (int, float)) else d for d in domain)
-        self.measure = measure if isinstance(measure, sp.Basic) else sp.Float(measure) if isinstance(measure, float) else sp.Integer(measure)
-        self.points = tuple(points)
+        self.domain = tuple(as_scalar(d, "domain") for d in domain)  # numbers or expressions; never strings
+        self.measure = as_scalar(measure, "measure")
+        self.points = tuple(as_scalar(p, "points") for p in points)
         self._check_structure()
         self._derive()
         self._compiled: Optional[Dict[str, Any]] = None
@@ -211,8 +212,8 @@ class MeanFieldModel:
         self.s_terms = terms
         means = set(L.means)
         syms = set()
-        for e in list(self.h0) + list(self.hD) + list(self.hDb) + list(self.M) + [t[0] for t in terms] + [self.measure, *self.domain, *map(sp.sympify, self.points)]:
-            syms |= sp.sympify(e).free_symbols
+        for e in list(self.h0) + list(self.hD) + list(self.hDb) + list(self.M) + [t[0] for t in terms] + [self.measure, *self.domain, *self.points]:
+            syms |= e.free_symbols
         for r, ell in deph:
             syms |= r.free_symbols | set().union(*[e.free_symbols for e in ell])
         self.parameters = sorted((syms - {self.k, self.Delta, self.V}) - means, key=lambda s: s.name)
@@ -277,7 +278,7 @@ class MeanFieldModel:
 
     def limits(self, vals: Mapping[sp.Symbol, float]) -> Tuple[float, float]:
         """Numeric ``(a, b)`` of the momentum domain."""
-        a, b = (float(sp.sympify(x).xreplace(vals)) for x in self.domain)
+        a, b = (float(x.xreplace(vals)) for x in self.domain)
         if not (np.isfinite(a) and np.isfinite(b)) or not a < b:
             raise ParameterError("domain", f"needs finite a < b (got ({a}, {b}))")
         return a, b

@@ -111,7 +111,7 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: 
             curv = abs(y[i + 1] - 2 * y[i] + y[i - 1]) / dk**2
             out.append((ks[i], np.sqrt(damp[i] / curv) if curv > 0 else damp[i]))
     for p in model.points:
-        kp = float(sp.sympify(p).xreplace(vals))
+        kp = float(p.xreplace(vals))
         if a <= kp <= b:
             out.append((kp, 0.0))
     return sorted(set((round(k, 15), w) for k, w in out))
