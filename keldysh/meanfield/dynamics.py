@@ -67,7 +67,8 @@ class MeanFieldRun:
 
 
 def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: float,
-             Delta0: Optional[complex] = None, samples: int = 2001, rtol: float = 1e-8, order: int = 8) -> MeanFieldRun:
+             Delta0: Optional[complex] = None, samples: int = 2001, rtol: float = 1e-8, order: int = 8,
+             progress: Optional[bool] = None) -> MeanFieldRun:
     """Integrate the self-consistent bilinear equations from the normal steady state plus a seed.
 
     Parameters
@@ -86,6 +87,8 @@ def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: 
         Output times (uniform).
     rtol : float
         Relative tolerance of DOP853 (absolute: ``rtol * 1e-3``).
+    progress : bool or None
+        Progress bar over ``t`` on stderr (tqdm); ``None``: only on a terminal, shown after 2 s.
     """
     t0 = time.perf_counter()
     if not isinstance(model, MeanFieldModel):
@@ -115,7 +118,13 @@ def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: 
             total += np.dot(wc, np.conj(v) if conj else v)
         return V * total
 
+    from ..solvers.dynamics import _progress
+
+    bar = _progress(progress, t_max, "simulate")
+
     def f(t: float, y: np.ndarray) -> np.ndarray:
+        if bar is not None and t > bar.n:
+            bar.update(t - bar.n)
         G = y.view(complex).reshape(shape)
         out = bilinear_rhs(G, K0, nd.hD, nd.hDb, nd.M, delta_of(G))  # -iKG + iGK^+ + M
         for r, ell in deph:
@@ -123,8 +132,12 @@ def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: 
         return out.reshape(-1).view(float)
 
     t_eval = np.linspace(0.0, t_max, samples)
-    sol = solve_ivp(f, (0.0, t_max), G0.reshape(-1).view(float).copy(), method="DOP853", t_eval=t_eval,
-                    rtol=rtol, atol=rtol * 1e-3)
+    try:
+        sol = solve_ivp(f, (0.0, t_max), G0.reshape(-1).view(float).copy(), method="DOP853", t_eval=t_eval,
+                        rtol=rtol, atol=rtol * 1e-3)
+    finally:
+        if bar is not None:
+            bar.close()
     if not sol.success:
         raise RuntimeError(f"simulate: the integrator failed ({sol.message})")
     Ds = np.array([delta_of(y.view(complex).reshape(shape)) for y in sol.y.T.copy()])
