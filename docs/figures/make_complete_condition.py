@@ -19,33 +19,19 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import sympy as sp  # noqa: E402
 
 import keldysh as kd  # noqa: E402
 from keldysh.meanfield.gap import Integrand  # noqa: E402
 from keldysh.meanfield.quadrature import build_grid  # noqa: E402
+from keldysh.models.bcs import bcs_pair_model, bcs_values  # noqa: E402
 from keldysh.models.laser import laser_model, laser_values  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "complete_condition.png"
 
 
-def bcs():
-    k = sp.Symbol("k", real=True)
-    mu, G, T, kmax, V = sp.symbols("mu G T k_max V", real=True)
-    D = sp.Symbol("Delta")
-    ck, cmk = kd.fermions("c_k c_mk")
-    xi = k**2 / 2 - mu
-    nF = kd.fermi(xi, T)
-    H = xi * (ck.dag() * ck + cmk.dag() * cmk) + D * ck.dag() * cmk.dag() + sp.conjugate(D) * cmk * ck
-    L = kd.Lindbladian(H, jumps=[(2 * G * nF, ck.dag()), (2 * G * (1 - nF), ck), (2 * G * nF, cmk.dag()), (2 * G * (1 - nF), cmk)])
-    model = kd.MeanFieldModel(L, order_parameter=D, coupling=V, self_consistency=-V * L.mean(cmk * ck),
-                              momentum=k, domain=(0, kmax), measure=1 / sp.pi)
-    return model, {mu: 1.0, G: 0.01, T: 0.0, kmax: 2.0}
-
-
 def main() -> None:
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
-    model, vals = bcs()
+    model, vals = bcs_pair_model(), bcs_values()  # the mean-field contract's model
     rc = kd.solve_gap(model, 1.0, vals)
     ri = kd.solve_gap(model, 1.0, vals, condition="in-phase")
     run = kd.simulate(model, 1.0, vals, t_max=3000, samples=601)

@@ -54,6 +54,13 @@ _PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 6
 
 
 # --------------------------------------------------------------------------- helpers
+def _strict(x):
+    """SymPy object of ``x`` (SymPy or a number); strings are rejected, never parsed (strict sympify)."""
+    from sympy.core.sympify import _sympify as to_sympy_strict
+
+    return to_sympy_strict(x)
+
+
 def rec(equation: str, section: str, status: str, note: str, printed: str = "", derived: str = "",
         why: str = "") -> EquationRecord:
     """Shorthand for :class:`~keldysh.checks.EquationRecord`."""
@@ -127,11 +134,11 @@ def _numeric_zero(value) -> bool:
     """
     import sympy as sp
 
-    value = sp.sympify(value)
+    value = _strict(value)
     if value == 0:
         return True
     re_, im_ = value.as_real_imag() if not value.is_Rational else (value, 0)
-    if sp.sympify(re_).is_Rational and sp.sympify(im_).is_Rational:
+    if _strict(re_).is_Rational and _strict(im_).is_Rational:
         return False
     return abs(complex(sp.N(value, 60))) < 1e-45
 
@@ -158,7 +165,7 @@ def is_identity(lhs, rhs, points: int = 3, reducer: str = "cancel") -> bool:
     """
     import sympy as sp
 
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    diff = _strict(lhs) - _strict(rhs)
     if _reduce(diff, reducer) != 0:
         return False
     for pt in prime_points(diff.free_symbols, points):
@@ -172,7 +179,7 @@ def differs(lhs, rhs, points: int = 2) -> bool:
     """True iff ``lhs - rhs`` is non-zero at a point of distinct primes (an exact witness)."""
     import sympy as sp
 
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    diff = _strict(lhs) - _strict(rhs)
     for pt in prime_points(diff.free_symbols, points):
         val = diff.xreplace(pt)
         if not _numeric_zero(val):
@@ -198,7 +205,7 @@ def latex(expr) -> str:
     """``sympy.latex`` with the paper's notation for the shorthand symbols."""
     import sympy as sp
 
-    expr = sp.sympify(expr)
+    expr = _strict(expr)
     names = {s: LATEX_NAMES[s.name] for s in expr.free_symbols if getattr(s, "name", None) in LATEX_NAMES}
     return sp.latex(expr, symbol_names=names)
 
