@@ -12,7 +12,7 @@ on a fixed fraction of each run and extrapolated linearly (said in the output: i
 bounded by stability at the fastest node, so the rate is constant).
 
 Optionally (if qutip is importable): one momentum node at fixed Delta, the 16-dimensional
-Fock block of ``keldysh.fock.pair_block`` evolved by ``qutip.mesolve`` against the 6 bilinears
+Fock block of ``keldysh.paper.fock.pair_block`` evolved by ``qutip.mesolve`` against the 6 bilinears
 of Eq. (9) by the exact exponential of this module.
 
 Run:  python benchmarks/bench_dynamics.py [--fig6-fraction 0.01]
@@ -28,9 +28,9 @@ from scipy.integrate import solve_ivp
 
 from keldysh import preset
 from keldysh.commands.reproduce import SETTINGS
-from keldysh.params import FIGURES
-from keldysh.quadrature import momentum_grid
-from keldysh.solvers.dynamics import _projection_weights, _seeded_state, block_matrices, pumped_state, simulate_many
+from keldysh.paper.params import FIGURES
+from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers.dynamics import _projection_weights, _seeded_state, block_matrices, pumped_state, simulate_many
 
 
 def rk45_baseline(model, V, t_max, order, rtol, initial="paper", seed=1e-3):
@@ -63,9 +63,9 @@ def qutip_check() -> str:
     except ImportError:
         return "qutip not importable: skipped"
     try:
-        from keldysh import fock
+        from keldysh.paper import fock
     except ImportError:
-        return "keldysh.fock not available: skipped"
+        return "keldysh.paper.fock not available: skipped"
     import qutip as qt
     import scipy.linalg as sla
 

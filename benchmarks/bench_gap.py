@@ -19,7 +19,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 
 import keldysh
-from keldysh.build import population_deviation_func
+from keldysh.paper.build import population_deviation_func
 
 
 def baseline(model, V):

@@ -1,6 +1,6 @@
 """Benchmark: Keldysh all-orders gap solve (Eqs. 51, 53) at the fig4 preset.
 
-Exact frequency integrals (residues in Lyapunov form, :mod:`keldysh.solvers.saddle`) versus an
+Exact frequency integrals (residues in Lyapunov form, :mod:`keldysh.paper.solvers.saddle`) versus an
 adaptive ``scipy.integrate.quad`` frequency integral, measured in the same run.  Prints a table.
 Run: ``python benchmarks/bench_keldysh.py``.
 """
@@ -17,8 +17,8 @@ import numpy as np
 from scipy.optimize import brentq
 
 import keldysh
-from keldysh.quadrature import momentum_grid
-from keldysh.solvers import saddle
+from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers import saddle
 
 
 def solve(model, grid, V, kernel, rtol=1e-10):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate ``docs/errata.md`` from the records of ``keldysh check``.
 
-Every check module of :mod:`keldysh.checks` is run; each record with status ``erratum``
+Every check module of :mod:`keldysh.paper.checks` is run; each record with status ``erratum``
 becomes a row of the table and a section with the printed form, the derived form and why.
 
 Usage::
@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the file is out of date")
     args = parser.parse_args(argv)
 
-    from keldysh.checks import all_records
+    from keldysh.paper.checks import all_records
 
     records = all_records()
     failed = [r for r in records if r.status == "failed"]

@@ -6,7 +6,7 @@ Lindblad engine for the printed rate Gamma_a and for 2 Gamma_a, and compares the
 Eq. (6) with the adjoint of the dissipator D[X] defined below Eq. (5).
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2a``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2a``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2a import check_model
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2a import check_model
 
 if __name__ == "__main__":
     sys.exit(run_script(check_model))

@@ -5,7 +5,7 @@ Derived from Eqs. (2) and (5) (rates 2 Gamma_a) for one (k, -k) pair with the Li
 compared term by term with the printed equations.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2a``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2a``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2a import check_lab_eom
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2a import check_lab_eom
 
 if __name__ == "__main__":
     sys.exit(run_script(check_lab_eom))

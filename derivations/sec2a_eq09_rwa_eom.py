@@ -5,7 +5,7 @@ The rotation of Eqs. (7)-(8) is applied with the fermion algebra (BCH on eigen-o
 generator), then Eq. (6) is taken to the rotating frame and the terms at +-2 omega_0 are dropped.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2a``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2a``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2a import check_rwa
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2a import check_rwa
 
 if __name__ == "__main__":
     sys.exit(run_script(check_rwa))

@@ -5,7 +5,7 @@ The steady state is solved exactly (Cramer's rule, complex Delta); Eqs. (11)-(12
 Eqs. (13)-(14) as limits with their exact relative corrections and measured errors.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2a``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2a``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2a import check_steady_state
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2a import check_steady_state
 
 if __name__ == "__main__":
     sys.exit(run_script(check_steady_state))

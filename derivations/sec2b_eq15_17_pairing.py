@@ -5,7 +5,7 @@ The printed interaction, its mean-field decoupling and the self-consistency cond
 the pairing term of Eq. (2) and the Keldysh action Eqs. (47b)-(48) using the fermion algebra.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2a``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2a``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2a import check_pairing
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2a import check_pairing
 
 if __name__ == "__main__":
     sys.exit(run_script(check_pairing))

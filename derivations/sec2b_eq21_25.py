@@ -4,7 +4,7 @@
 Everything follows from the derived Eq. (20); Eq. (25) from the gap equation with E = v_+ q + kappa_+ q^2.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2b``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2b``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2b import check_opposite_velocities
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2b import check_opposite_velocities
 
 if __name__ == "__main__":
     sys.exit(run_script(check_opposite_velocities))

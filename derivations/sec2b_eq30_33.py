@@ -5,7 +5,7 @@ The epsilon-integral of the exact populations is done in closed form (partial fr
 threshold and the gap near it follow.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an
-erratum, why.  The logic lives in ``keldysh.checks.sec2b``; exit status 1 if a check failed.
+erratum, why.  The logic lives in ``keldysh.paper.checks.sec2b``; exit status 1 if a check failed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.checks.sec2a import run_script
-from keldysh.checks.sec2b import check_vanishing_rates
+from keldysh.paper.checks.sec2a import run_script
+from keldysh.paper.checks.sec2b import check_vanishing_rates
 
 if __name__ == "__main__":
     sys.exit(run_script(check_vanishing_rates))

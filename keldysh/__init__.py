@@ -7,9 +7,9 @@ Import is cheap: SymPy work happens lazily on first use and is cached.
 
 from __future__ import annotations
 
-from ._version import __version__
-from .errors import ParameterError
-from .params import FIGURES, PRESETS, LaserModel, preset
+from keldysh._version import __version__
+from keldysh.errors import ParameterError
+from keldysh.paper.params import FIGURES, PRESETS, LaserModel, preset
 
 _ENGINE = ("fermions", "FermionOperator", "Mode", "Mean", "Lindbladian", "ClosureError", "SteadyStateError", "omega",
            "integrate_omega", "IntegrationError", "compile", "Compiled", "fermi")
@@ -20,38 +20,38 @@ __all__ = ["__version__", "ParameterError", "LaserModel", "preset", "PRESETS", "
 
 def solve_gap(model, V, *args, **kwargs):
     """Self-consistent gap: :func:`keldysh.meanfield.solve_gap` for a :class:`MeanFieldModel`
-    (complete or in-phase condition), :func:`keldysh.solvers.gap.solve_gap` for the paper's models."""
-    from .meanfield.model import MeanFieldModel
+    (complete or in-phase condition), :func:`keldysh.paper.solvers.gap.solve_gap` for the paper's models."""
+    from keldysh.meanfield.model import MeanFieldModel
 
     if isinstance(model, MeanFieldModel):
-        from .meanfield.gap import solve_gap as mf_solve
+        from keldysh.meanfield.gap import solve_gap as mf_solve
 
         return mf_solve(model, V, *args, **kwargs)
-    from .solvers.gap import solve_gap as paper_solve
+    from keldysh.paper.solvers.gap import solve_gap as paper_solve
 
     return paper_solve(model, V, *args, **kwargs)
 
 
 def simulate(model, V, *args, **kwargs):
     """Self-consistent dynamics ``Delta(t)``: :func:`keldysh.meanfield.simulate` for a
-    :class:`MeanFieldModel` (``values=``, ``t_max=``), :func:`keldysh.solvers.dynamics.simulate` for the
+    :class:`MeanFieldModel` (``values=``, ``t_max=``), :func:`keldysh.paper.solvers.dynamics.simulate` for the
     paper's :class:`LaserModel` (Sect. II.C, ``t_max=``)."""
-    from .meanfield.model import MeanFieldModel
+    from keldysh.meanfield.model import MeanFieldModel
 
     if isinstance(model, MeanFieldModel):
-        from .meanfield.dynamics import simulate as mf_simulate
+        from keldysh.meanfield.dynamics import simulate as mf_simulate
 
         return mf_simulate(model, V, *args, **kwargs)
     if not isinstance(model, LaserModel):
         raise ParameterError("model", f"must be a MeanFieldModel or a LaserModel (got {type(model).__name__})")
-    from .solvers.dynamics import simulate as paper_simulate
+    from keldysh.paper.solvers.dynamics import simulate as paper_simulate
 
     return paper_simulate(model, V, *args, **kwargs)
 
 
 def linear_stability(model, V, *args, **kwargs):
-    """Linearised dynamics about the steady state of the paper's model (:func:`keldysh.solvers.stability.linear_stability`)."""
-    from .solvers.stability import linear_stability as _ls
+    """Linearised dynamics about the steady state of the paper's model (:func:`keldysh.paper.solvers.stability.linear_stability`)."""
+    from keldysh.paper.solvers.stability import linear_stability as _ls
 
     return _ls(model, V, *args, **kwargs)
 
@@ -61,15 +61,15 @@ _MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "MeanFieldRun")
 
 def __getattr__(name: str):  # lazy heavy imports (PEP 562)
     if name == "GapResult":
-        from .solvers import gap
+        from keldysh.paper.solvers import gap
 
         return getattr(gap, name)
     if name in _MEANFIELD:
-        from . import meanfield
+        from keldysh import meanfield
 
         return getattr(meanfield, name)
     if name in _ENGINE:
-        from . import engine
+        from keldysh import engine
 
         return getattr(engine, name)
     raise AttributeError(f"module 'keldysh' has no attribute {name!r}")

@@ -13,8 +13,8 @@ import pkgutil
 import sys
 from typing import Sequence
 
-from ._version import __version__
-from .errors import ParameterError
+from keldysh._version import __version__
+from keldysh.errors import ParameterError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _command_modules() -> list:
-    from . import commands
+    from keldysh import commands
 
     mods = []
     for info in pkgutil.iter_modules(commands.__path__):

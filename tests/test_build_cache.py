@@ -1,10 +1,10 @@
-"""keldysh.build: lambdified callables are cached in memory and on disk; the disk copy must
+"""keldysh.paper.build: lambdified callables are cached in memory and on disk; the disk copy must
 compute exactly what a fresh lambdify of the derived expression computes."""
 
 import numpy as np
 import pytest
 
-from keldysh import build
+from keldysh.paper import build
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""The equation-by-equation checks of Sect. II (``keldysh.checks.sec2a``, ``sec2b``) and ``keldysh check``.
+"""The equation-by-equation checks of Sect. II (``keldysh.paper.checks.sec2a``, ``sec2b``) and ``keldysh check``.
 
 The records are the project's statement about the paper: which printed equations are
 verified, which are errata (with printed form, derived form and why), which hold only
@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from keldysh.checks import EquationRecord, all_records
-from keldysh.checks import sec2a, sec2b
+from keldysh.paper.checks import EquationRecord, all_records
+from keldysh.paper.checks import sec2a, sec2b
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +78,7 @@ def test_asymptotic_notes_state_a_measured_error(sect2):
 def test_nothing_failed_anywhere(everything):
     failed = [(r.equation, r.section, r.note) for r in everything if r.status == "failed"]
     assert not failed
-    from keldysh.checks import SECTIONS
+    from keldysh.paper.checks import SECTIONS
 
     assert {r.section for r in everything} <= set(SECTIONS)  # --section validates against this list
 
@@ -130,7 +130,7 @@ def test_cli_table_and_filters(capsys):
 
 
 def test_cli_rejects_unknown_section(capsys, monkeypatch):
-    from keldysh import checks
+    from keldysh.paper import checks
     from keldysh.cli import main
 
     def never(*a, **k):  # the name is rejected before any check runs
@@ -143,7 +143,7 @@ def test_cli_rejects_unknown_section(capsys, monkeypatch):
 
 def test_cli_exit_status_reflects_failures(monkeypatch, capsys):
     from keldysh.cli import main
-    import keldysh.checks as checks
+    import keldysh.paper.checks as checks
 
     bad = [EquationRecord("99", "II.A", "failed", "forced failure")]
     monkeypatch.setattr(checks, "all_records", lambda progress=None, cache=True, refresh=False: bad)
@@ -155,8 +155,8 @@ def test_cli_exit_status_reflects_failures(monkeypatch, capsys):
 def test_identity_checker_rejects_wrong_forms():
     import sympy as sp
 
-    from keldysh import symbols as S
-    from keldysh.symbolic import master as M
+    from keldysh.paper import symbols as S
+    from keldysh.paper.symbolic import master as M
 
     printed6 = sec2a.printed_eq6()
     # the engine with the printed rate Gamma_a of Eq. (5) must NOT reproduce Eq. (6a)
@@ -181,7 +181,7 @@ def test_eq26_closed_form_against_quadrature_of_eq14_populations():
     """Derived Eq. (26) vs quadrature of -V N0 |v_-| x14 E/(E^2+Gamma^2) with x14 from build (Eq. 14)."""
     import sympy as sp
 
-    from keldysh.build import population_deviation_func
+    from keldysh.paper.build import population_deviation_func
 
     x14 = population_deviation_func("eq14")
     kap, v, G1, G2, Om, D, N0, V = -50.0, 10.0, 0.007, 0.003, 0.001, 0.004, 1 / (2 * math.pi * 10), 3.0
@@ -208,7 +208,7 @@ def test_eq30_closed_form_against_exact_steady_state_at_gamma2_zero():
     """Derived Eq. (30) (gamma1 gamma2 = 0) vs quadrature of the exact steady state of Eq. (9) at Gamma2 = 0."""
     import sympy as sp
 
-    from keldysh.build import population_deviation_func
+    from keldysh.paper.build import population_deviation_func
 
     x = population_deviation_func("exact")
     kap, v, G1, G2, Om, D, N0, V = -50.0, 10.0, 0.01, 0.0, 0.002, 3e-4, 1 / (2 * math.pi * 10), 6.0

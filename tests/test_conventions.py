@@ -7,9 +7,9 @@
 
 import sympy as sp
 
-from keldysh import symbols as S
-from keldysh.symbolic import fermions as F
-from keldysh.symbolic import master as M
+from keldysh.paper import symbols as S
+from keldysh.paper.symbolic import fermions as F
+from keldysh.paper.symbolic import master as M
 
 
 def test_eq2_pairing_term_is_minus_delta_c2dag_c1dag():

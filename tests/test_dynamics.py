@@ -1,4 +1,4 @@
-"""Time dynamics of the order parameter (Sect. II.C, Figs. 4-6): keldysh.solvers.dynamics.
+"""Time dynamics of the order parameter (Sect. II.C, Figs. 4-6): keldysh.paper.solvers.dynamics.
 
 Independent routes compared:
 * the per-node affine matrices (probed) against the lambdified derived RHS of Eq. (9);
@@ -18,9 +18,9 @@ import scipy.linalg as sla
 
 from keldysh import preset, solve_gap
 from keldysh.errors import ParameterError
-from keldysh.quadrature import momentum_grid
-from keldysh.solvers import dynamics as dyn
-from keldysh.solvers.dynamics import (
+from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers import dynamics as dyn
+from keldysh.paper.solvers.dynamics import (
     DynamicsOptions,
     block_matrices,
     expm_batched,
@@ -238,7 +238,7 @@ def test_pumped_start_grows_at_the_linear_rate():
     """initial="pumped": the unpaired steady state of Eq. (9) (x of Eqs. 11-12 at Delta = 0), where
     the seed grows at once at the rate of the linearised Eqs. (9d) + (18): the largest eigenvalue
     of diag(i E_k - Gamma) + i x_k K_j (Fig. 6(b): 0.012)."""
-    from keldysh.build import population_deviation_func
+    from keldysh.paper.build import population_deviation_func
 
     m = preset("fig6b")
     g = momentum_grid(m, order=2)
@@ -260,7 +260,7 @@ def test_pumped_start_grows_at_the_linear_rate():
 # ----------------------------------------------------------------------------- batching, kernels
 def test_compiled_rhs_equals_numpy_twin(fig4_grid):
     """The compiled batched RHS (numba) equals its NumPy twin and the probed affine form."""
-    from keldysh.solvers._kernels import HAVE_NUMBA, AffineRHS, affine_rhs_numpy
+    from keldysh.paper.solvers._kernels import HAVE_NUMBA, AffineRHS, affine_rhs_numpy
 
     m, g = fig4_grid
     mats = block_matrices(m, g)
@@ -284,7 +284,7 @@ def test_compiled_magnus_step_equals_numpy_twin(fig4_grid):
     (expm_batched, one scaling for the stack) -- both degree-8 Taylor with ||X|| <= 1/4, so they
     agree to ~1e-11 relative to the propagated state -- and, for a constant Delta, the exact
     exponential (scipy.linalg.expm) of each node."""
-    from keldysh.solvers._kernels import HAVE_NUMBA, MagnusStep
+    from keldysh.paper.solvers._kernels import HAVE_NUMBA, MagnusStep
 
     m, g = fig4_grid
     mats = block_matrices(m, g)
@@ -308,7 +308,7 @@ def test_batch_equals_single_runs(fig4_grid):
     """simulate_many integrates the couplings together (one step sequence, tolerances / sqrt(B)):
     each member equals its own single run to the integration tolerance (rtol 1e-8: the global
     error of DOP853 over t = 300, through the growth of the instability, is ~1e-7 of max |Delta|)."""
-    from keldysh.solvers.dynamics import simulate_many
+    from keldysh.paper.solvers.dynamics import simulate_many
 
     m, g = fig4_grid
     opts = {"method": "DOP853", "rtol": 1e-8, "atol": 1e-12}
@@ -354,7 +354,7 @@ def test_phase_mode_and_stability_of_fig4():
     """Linearised Eqs. (9) + (18) about the steady state of Fig. 4 (V = 5): the gauge (phase)
     mode is an exact zero eigenvalue (Eq. 18 is covariant under Delta -> Delta e^{i phi}; rounding
     of a 1296 x 1296 eigenproblem with entries up to ~2: ~1e-15) and every other mode decays."""
-    from keldysh.solvers.stability import linear_stability, steady_state
+    from keldysh.paper.solvers.stability import linear_stability, steady_state
 
     m = preset("fig4")
     g = momentum_grid(m, order=3)
@@ -377,8 +377,8 @@ def test_dynamics_approach_matches_linear_modes_fig4():
     settles (relaxation_fit of the dynamics) has the period and decay time of the dominant
     eigenvalue of the linearised dynamics (measured 357.8 vs 344: 4%; 608 vs 655: 7%; the fit
     window starts at 10% from the final value, where the mode is not yet purely linear)."""
-    from keldysh.solvers.dynamics import relaxation_fit
-    from keldysh.solvers.stability import linear_stability
+    from keldysh.paper.solvers.dynamics import relaxation_fit
+    from keldysh.paper.solvers.stability import linear_stability
 
     m = preset("fig4")
     g = momentum_grid(m, order=3)
@@ -396,8 +396,8 @@ def test_fig6b_kicked_steady_state_rings_at_the_linear_mode():
     through the slow, weakly damped oscillation of the text ("it takes a long time for the
     oscillations to decay"); the Magnus dynamics reproduces the eigenvalue of the linearised
     equations: measured period 1.817e4 vs 1.787e4 (1.7%), decay time 1.61e5 vs 1.67e5 (3.5%)."""
-    from keldysh.solvers.dynamics import relaxation_fit
-    from keldysh.solvers.stability import linear_stability, steady_state
+    from keldysh.paper.solvers.dynamics import relaxation_fit
+    from keldysh.paper.solvers.stability import linear_stability, steady_state
 
     m = preset("fig6b")
     g = momentum_grid(m, order=2)
@@ -434,8 +434,8 @@ def test_jacobian_equals_central_differences_of_the_rhs(fig4_grid):
     """The linearisation (block diagonal + rank-two coupling through Eq. 18) against central
     differences of the full right-hand side: F is quadratic in u (Delta is linear in s21, the
     equations are affine in u for given Delta), so central differences are exact up to rounding."""
-    from keldysh.solvers._kernels import affine_rhs_numpy
-    from keldysh.solvers.stability import jacobian
+    from keldysh.paper.solvers._kernels import affine_rhs_numpy
+    from keldysh.paper.solvers.stability import jacobian
 
     m, g = fig4_grid
     mats = block_matrices(m, g)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from keldysh import preset, solve_gap
-from keldysh.quadrature import momentum_grid
-from keldysh.solvers.dynamics import simulate
+from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers.dynamics import simulate
 
 
 @pytest.mark.slow

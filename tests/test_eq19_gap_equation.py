@@ -1,7 +1,7 @@
 """The gap equation, Eqs. (17)-(19): V_c of Fig. 4, sign rule Eq. (21), closed forms Eqs. (20)-(33).
 
 Reference values are independent routes: mpmath quadrature of the Eq. (19) integrand, and the
-closed forms of keldysh.analytic in the limits where they hold.
+closed forms of keldysh.paper.analytic in the limits where they hold.
 """
 
 import math
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import keldysh
-from keldysh import analytic as A
+from keldysh.paper import analytic as A
 from keldysh import preset, solve_gap
-from keldysh.quadrature import momentum_grid
+from keldysh.paper.quadrature import momentum_grid
 
 
 def test_fig4_Vc_eq19_route_reproduces_paper_2_14():

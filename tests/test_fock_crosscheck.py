@@ -2,10 +2,10 @@
 
 Two independent routes:
 
-* symbolic: :class:`keldysh.symbolic.lindblad.QuadraticLindbladian` derives closed linear
+* symbolic: :class:`keldysh.paper.symbolic.lindblad.QuadraticLindbladian` derives closed linear
   equations for ``n_ij = <c_i^+ c_j>`` and ``s_ij = <c_i^+ c_j^+>`` (and ``master.lab_eom``
   = Eq. 6, ``master.rwa_eom`` = Eq. 9, ``master.steady_state`` = Eqs. 10-12 exactly);
-* numeric: :mod:`keldysh.fock` builds the Jordan-Wigner Fock space (16 states for one
+* numeric: :mod:`keldysh.paper.fock` builds the Jordan-Wigner Fock space (16 states for one
   ``(k, -k)`` pair), the 256 x 256 Lindbladian of Eq. (5), and computes
   ``d<O>/dt = tr(O L[rho])`` for arbitrary (non-Gaussian) density matrices.
 
@@ -29,13 +29,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from keldysh import fock as F
-from keldysh import symbols as S
-from keldysh.build import lambdified, population_deviation_func, rwa_rhs_func
+from keldysh.paper import fock as F
+from keldysh.paper import symbols as S
+from keldysh.paper.build import lambdified, population_deviation_func, rwa_rhs_func
 from keldysh.errors import ParameterError
-from keldysh.symbolic import fermions as Fs
-from keldysh.symbolic import master
-from keldysh.symbolic.lindblad import Bilinears, QuadraticLindbladian, quadratic_hamiltonian
+from keldysh.paper.symbolic import fermions as Fs
+from keldysh.paper.symbolic import master
+from keldysh.paper.symbolic.lindblad import Bilinears, QuadraticLindbladian, quadratic_hamiltonian
 
 K1, K2, MK1, MK2 = 0, 1, 2, 3
 TOL = 1e-10  # double-precision linear algebra on <= 256 x 256 matrices, see module docstring
@@ -201,7 +201,7 @@ def _engine(M, h, g, jumps):
     """The symbolic engine's EOMs for ALL bilinears, from the same (exact) numbers, lambdified.
 
     Random-coefficient systems are one-off expressions, so they are lambdified here directly
-    instead of through the cached ``keldysh.build.lambdified``.
+    instead of through the cached ``keldysh.paper.build.lambdified``.
     """
     Hs = quadratic_hamiltonian(
         sp.Matrix(M, M, lambda i, j: _exact_c(h[i, j])), sp.Matrix(M, M, lambda i, j: _exact_c(g[i, j]))

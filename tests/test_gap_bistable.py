@@ -8,9 +8,9 @@ r = |v_+| / (bound of Eq. 46): for 1/r > 1 > (value at Delta = 0) a solution exi
 import pytest
 
 import keldysh
-from keldysh import pumping as P
-from keldysh.solvers.gap import get_kernel
-from keldysh.quadrature import momentum_grid
+from keldysh.paper import pumping as P
+from keldysh.paper.solvers.gap import get_kernel
+from keldysh.paper.quadrature import momentum_grid
 
 
 def test_finite_branch_below_threshold_is_found():

@@ -69,7 +69,7 @@ def test_failed_validation_creates_no_folder(tmp_path, capsys):
 def test_flat_run_is_not_converged():
     import numpy as np
 
-    from keldysh.solvers.dynamics import t_converged
+    from keldysh.paper.solvers.dynamics import t_converged
 
     t = np.linspace(0.0, 1e-9, 50)
     assert t_converged(t, np.full_like(t, 0.02)) is None  # no approach seen, not "converged at t = 0"
@@ -123,7 +123,7 @@ def test_gap_flags_property(flag, value, capsys):
 
 
 def test_simulate_dispatches_by_model_type():
-    from keldysh.solvers.dynamics import DynamicsResult
+    from keldysh.paper.solvers.dynamics import DynamicsResult
 
     assert isinstance(kd.simulate(kd.preset("fig4"), 5.0, t_max=20.0), DynamicsResult)
     with pytest.raises(kd.ParameterError) as info:

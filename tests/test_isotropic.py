@@ -12,7 +12,7 @@ import math
 import pytest
 
 import keldysh
-from keldysh.dispersion import near_resonance_model, resonances
+from keldysh.paper.dispersion import near_resonance_model, resonances
 
 ISO = dict(E1="-1.25 - k**2", E2="0.75 + 2*k**2 - k**4/2", omega0=4.5, kmax=1.8, Omega=0.05, Gamma1=0.0009, Gamma2=0.0001)
 

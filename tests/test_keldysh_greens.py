@@ -10,11 +10,11 @@ import pytest
 import sympy as sp
 from scipy.integrate import quad
 
-from keldysh import symbols as S
-from keldysh.symbolic import fermions as F
-from keldysh.symbolic import greens as Gr
-from keldysh.symbolic.residues import lyapunov_solve, real_line_integral, real_line_integral_roots, real_line_integral_split
-from keldysh.symbolic.rings import RATIONAL_POINT, _steady_f, _subs_map
+from keldysh.paper import symbols as S
+from keldysh.paper.symbolic import fermions as F
+from keldysh.paper.symbolic import greens as Gr
+from keldysh.paper.symbolic.residues import lyapunov_solve, real_line_integral, real_line_integral_roots, real_line_integral_split
+from keldysh.paper.symbolic.rings import RATIONAL_POINT, _steady_f, _subs_map
 
 SUB = _subs_map(RATIONAL_POINT)
 W = sp.Rational(5, 31)
@@ -42,7 +42,7 @@ def test_keldysh_forms_differ_by_lyapunov_residual():
 
 
 def test_master_steady_state_solves_lyapunov_and_transpose_does_not():
-    """The Delta = 0 steady state of Eq. (9) (from keldysh.symbolic.master) solves L[F] = 0 exactly;
+    """The Delta = 0 steady state of Eq. (9) (from keldysh.paper.symbolic.master) solves L[F] = 0 exactly;
     f^T and diag(f1, f2) do not (then the two G^K differ by G^R L[F] G^A)."""
     f = Gr.population_matrix("steady").xreplace(SUB)
     assert Gr.lyapunov_residual(f).xreplace(SUB).applyfunc(sp.nsimplify) == sp.zeros(2)
@@ -103,7 +103,7 @@ def test_hole_block_retarded():
 
 def test_nambu_hamiltonian_matches_eq2_pair():
     """Psi^+ H_N Psi equals the rotating-frame pair Hamiltonian of Eq. (2) up to the constant tr H."""
-    from keldysh.symbolic.master import pair_hamiltonian
+    from keldysh.paper.symbolic.master import pair_hamiltonian
 
     HN = Gr.nambu_hamiltonian(S.Delta, "tilde")
     psi = [F.c(0), F.c(1), F.cdag(2), F.cdag(3)]
@@ -151,7 +151,7 @@ def test_engine_kernel_of_the_pair_is_the_paper_nambu_matrix():
     restricted to the paper's Nambu spinor (c_k^1, c_k^2, c_-k^1+, c_-k^2+), equals the printed
     pair matrix H_N - i Gamma_N of Sect. IV (exact symbolic identity)."""
     from keldysh.engine import Lindbladian
-    from keldysh.symbolic import master as M
+    from keldysh.paper.symbolic import master as M
 
     QL = M.pair_lindbladian("rwa")
     L = Lindbladian(QL.H, QL.jumps, modes=[0, 1, 2, 3])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from keldysh import symbols as S
-from keldysh.symbolic import rings as R
+from keldysh.paper import symbols as S
+from keldysh.paper.symbolic import rings as R
 
 
 def test_ring_terms_by_residues_equal_exact_taylor_coefficients():

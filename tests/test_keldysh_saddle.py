@@ -9,9 +9,9 @@ import pytest
 
 import keldysh
 from keldysh.errors import ParameterError
-from keldysh.quadrature import momentum_grid
-from keldysh.solvers import saddle
-from keldysh.solvers.gap import kernel_master
+from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers import saddle
+from keldysh.paper.solvers.gap import kernel_master
 
 
 def _models():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import keldysh as kd
-from keldysh import pumping as P
+from keldysh.paper import pumping as P
 from keldysh.models.pumping import pumping_model, pumping_values
 
 

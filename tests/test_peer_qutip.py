@@ -2,8 +2,8 @@
 
 QuTiP provides its own Jordan-Wigner fermions (``qutip.fdestroy``), Lindbladian
 (``qutip.liouvillian``), steady-state solver (``qutip.steadystate``) and ODE integrator
-(``qutip.mesolve``).  We compare with :mod:`keldysh.fock` and with the exact symbolic steady
-state of Eq. (9) (``keldysh.symbolic.master.steady_state``).  Bilinears are compared (they
+(``qutip.mesolve``).  We compare with :mod:`keldysh.paper.fock` and with the exact symbolic steady
+state of Eq. (9) (``keldysh.paper.symbolic.master.steady_state``).  Bilinears are compared (they
 do not depend on the Jordan-Wigner convention); the Liouvillian matrices are compared too,
 since QuTiP happens to use the same ordering (site 0 leftmost, ``Z`` strings on the left)
 and the same column-stacking vectorisation.
@@ -20,8 +20,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # qutip warns when matplotlib is missing
     qutip = pytest.importorskip("qutip")
 
-from keldysh import fock as F
-from keldysh.symbolic import master
+from keldysh.paper import fock as F
+from keldysh.paper.symbolic import master
 
 K1, K2, MK1, MK2 = 0, 1, 2, 3
 
@@ -95,7 +95,7 @@ def test_liouvillian_matrices_agree():
 
 
 def test_steadystate_matches_fock_and_symbolic():
-    """``qutip.steadystate`` (direct sparse LU) vs ``keldysh.fock`` vs the exact Eq. (9) steady state.
+    """``qutip.steadystate`` (direct sparse LU) vs ``keldysh.paper.fock`` vs the exact Eq. (9) steady state.
 
     Both numerical routes solve a 256-dim linear system in double precision (error
     ~ eps / rcond ~ 1e-14); tolerance 1e-10.
@@ -109,7 +109,7 @@ def test_steadystate_matches_fock_and_symbolic():
     assert np.abs(rho_q.full() - rho_f).max() < 1e-10  # same JW convention: same matrix
 
     # exact symbolic steady state of Eq. (9): A u = b, u = (n11, n22, n21, n12, s21, sbar21)
-    from keldysh import symbols as S
+    from keldysh.paper import symbols as S
 
     ss = master.steady_state()
     p = PARAMS
@@ -159,7 +159,7 @@ def _initial_state(c):
 
 
 def test_mesolve_rwa_matches_fock_exponential():
-    """``qutip.mesolve`` (Adams, atol = 1e-12, rtol = 1e-10) vs ``exp(L t)`` from ``keldysh.fock``.
+    """``qutip.mesolve`` (Adams, atol = 1e-12, rtol = 1e-10) vs ``exp(L t)`` from ``keldysh.paper.fock``.
 
     With those step tolerances the global error over ~5 decay times is a few 1e-10 on O(1)
     expectation values; ``expm_multiply`` is exact to ~1e-14.  Tolerance 1e-8.
@@ -180,7 +180,7 @@ def test_mesolve_rwa_matches_fock_exponential():
 
 
 def test_mesolve_lab_frame_matches_fock_driven():
-    """Lab frame, ``H(t) = H0 + Omega cos(omega0 t) H_x``: QuTiP vs ``keldysh.fock.evolve_driven``.
+    """Lab frame, ``H(t) = H0 + Omega cos(omega0 t) H_x``: QuTiP vs ``keldysh.paper.fock.evolve_driven``.
 
     QuTiP: Adams with atol = 1e-12, rtol = 1e-10; keldysh: DOP853 with rtol = 1e-11,
     atol = 1e-13.  Over ~30 drive periods both are accurate to ~1e-9; tolerance 1e-7.

@@ -19,7 +19,7 @@ from scipy.integrate import quad, solve_ivp
 from scipy.optimize import brentq
 
 import keldysh
-from keldysh import pumping as PM
+from keldysh.paper import pumping as PM
 from keldysh.errors import ParameterError
 
 
@@ -39,8 +39,8 @@ def test_eom_time_evolution_reaches_symbolic_steady_state():
     """Integrate the derived Eq. (35) (lambdified) and compare with the solved steady state."""
     import sympy as sp
 
-    from keldysh import symbols as S
-    from keldysh.symbolic import pumping as P
+    from keldysh.paper import symbols as S
+    from keldysh.paper.symbolic import pumping as P
 
     eqs = P.pumping_eom()
     vals = {S.Gamma1: 0.3, S.Gamma2: 0.7, P.Gamma12: 1.6, P.E1k: 0.4, P.E2mk: -1.1, P.fk1: 0.8, P.fmk2: 0.35}
@@ -59,7 +59,7 @@ def test_eom_time_evolution_reaches_symbolic_steady_state():
 
 
 def test_symbolic_population_deviation_matches_closed_form():
-    g = PM.kernel_func()  # lambdified from the SymPy derivation through keldysh.build
+    g = PM.kernel_func()  # lambdified from the SymPy derivation through keldysh.paper.build
     E, D, G1, G2, G12, N = 0.3, 0.2, 0.01, 0.03, 0.05, 0.7
     x, *_ = _steady_numbers(G1, G2, G12, E, D, (N + 1) / 2, (N + 1) / 2)
     assert g(E, D, G1, G2, G12, N) == pytest.approx(E * x / (E**2 + G12**2), rel=1e-13)
@@ -153,7 +153,7 @@ def test_solve_gap_matches_independent_quadrature():
 
 
 def test_kernel_finite_at_zero_and_printed_kernel_same_threshold():
-    from keldysh.quadrature import momentum_grid
+    from keldysh.paper.quadrature import momentum_grid
 
     m = PM.PRESETS["pumping-dephased"]
     grid = momentum_grid(m)
@@ -243,7 +243,7 @@ def test_v_plus_robustness_eq46():
 def test_quartic_integral_closed_form():
     import sympy as sp
 
-    from keldysh.symbolic.pumping import quartic_integral_expr
+    from keldysh.paper.symbolic.pumping import quartic_integral_expr
 
     for kappa, B, U in ((-50.0, 0.01, 0.2), (3.0, 0.7, 1.3)):
         num = quad(lambda q: kappa * q * q / (kappa**2 * q**4 + B**2), -U, U, points=[0.0], epsabs=1e-14, epsrel=1e-13)[0]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from scipy.integrate import quad, solve_ivp
 
 import keldysh
-from keldysh import threeband as TB
+from keldysh.paper import threeband as TB
 from keldysh.errors import ParameterError
 
 
@@ -59,8 +59,8 @@ def test_a12_against_three_level_lindblad(eps):
 def test_a11_time_evolution_conserves_number_and_relaxes():
     import sympy as sp
 
-    from keldysh import symbols as S
-    from keldysh.symbolic import threeband as T
+    from keldysh.paper import symbols as S
+    from keldysh.paper.symbolic import threeband as T
 
     eqs = T.threeband_eom()
     vals = {S.Omega: 0.6, T.tau: 4.0, S.Gamma1: 0.2, S.Gamma2: 0.05, T.Gamma3: 0.1, S.Et1: 0.0, S.Et2: 0.15}
@@ -138,7 +138,7 @@ def test_sign_rule_a14(kappa):
 
 
 def test_kernel_is_threshold_only():
-    from keldysh.quadrature import momentum_grid
+    from keldysh.paper.quadrature import momentum_grid
 
     m = TB.preset()
     grid = momentum_grid(m)

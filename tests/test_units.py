@@ -1,4 +1,4 @@
-"""keldysh.units: conventions, round trips, known numbers and the Conclusions' estimate."""
+"""keldysh.paper.units: conventions, round trips, known numbers and the Conclusions' estimate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keldysh import units as U
+from keldysh.paper import units as U
 from keldysh.cli import main
 from keldysh.errors import ParameterError
 

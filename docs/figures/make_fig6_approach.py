@@ -2,7 +2,7 @@
 
 (a) |Delta(t)| / Delta_ss - 1 of the Fig. 6(b) run of `keldysh reproduce fig6` (pumped start,
     t = 3e6), with the decay envelope exp(-t / tau) of the dominant linear mode at the steady
-    state (tau from keldysh.solvers.stability.linear_stability), anchored at t = 1.2e6.
+    state (tau from keldysh.paper.solvers.stability.linear_stability), anchored at t = 1.2e6.
 (b) The spectrum of the linearised Eqs. (9) + (18) near the origin for Fig. 4 (V = 5) and
     Fig. 6(b) (V = 20): the modes that carry the response of |Delta| are circled.
 
@@ -21,9 +21,9 @@ import numpy as np
 
 from keldysh import preset
 from keldysh.commands.reproduce import SETTINGS
-from keldysh.quadrature import momentum_grid
-from keldysh.solvers.dynamics import simulate
-from keldysh.solvers.stability import linear_stability
+from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers.dynamics import simulate
+from keldysh.paper.solvers.stability import linear_stability
 
 
 def main(out: Path = Path(__file__).with_name("fig6_approach.png")) -> Path:

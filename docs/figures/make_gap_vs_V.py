@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import keldysh
-from keldysh import analytic as A
-from keldysh.solvers.gap import gap_sweep
+from keldysh.paper import analytic as A
+from keldysh.paper.solvers.gap import gap_sweep
 
 
 def main(out: Path = Path(__file__).with_name("gap_vs_V.png")) -> Path:

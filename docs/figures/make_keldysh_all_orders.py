@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keldysh  # noqa: E402
-from keldysh.quadrature import momentum_grid  # noqa: E402
+from keldysh.paper.quadrature import momentum_grid  # noqa: E402
 
 
 def sweep(model, Vs, method):

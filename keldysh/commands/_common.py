@@ -8,8 +8,8 @@ import math
 import sys
 from typing import Any
 
-from ..errors import ParameterError
-from ..params import PRESETS, LaserModel, preset
+from keldysh.errors import ParameterError
+from keldysh.paper.params import PRESETS, LaserModel, preset
 
 #: CLI flag -> (LaserModel.replace keyword, help)
 MODEL_FLAGS = {

@@ -1,6 +1,6 @@
 """``keldysh check``: re-derive the paper equation by equation and print the verdicts.
 
-Runs :func:`keldysh.checks.all_records` (every module of :mod:`keldysh.checks`, e.g.
+Runs :func:`keldysh.paper.checks.all_records` (every module of :mod:`keldysh.paper.checks`, e.g.
 ``sec2a`` for Eqs. 2-17, ``sec2b`` for Eqs. 18-33) and prints one row per printed
 equation: its label, section, status (verified / erratum / asymptotic / failed) and a
 one-line note.  ``--json`` prints the records (with the printed form, the derived form
@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from typing import List, Sequence
 
-from ..errors import ParameterError
+from keldysh.errors import ParameterError
 
 NAME = "check"
 ORDER = 20
@@ -42,12 +42,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _progress(args: argparse.Namespace):
-    """A callback for :func:`keldysh.checks.all_records` and a closer, or ``(None, noop)``."""
-    from ._common import progress_enabled
+    """A callback for :func:`keldysh.paper.checks.all_records` and a closer, or ``(None, noop)``."""
+    from keldysh.commands._common import progress_enabled
 
     if not progress_enabled(args):
         return None, lambda: None
-    from ..checks import check_modules
+    from keldysh.paper.checks import check_modules
 
     total = len(check_modules())
     try:
@@ -97,7 +97,7 @@ def format_errata(records: Sequence) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checks import SECTIONS, all_records
+    from keldysh.paper.checks import SECTIONS, all_records
 
     unknown = [s for s in (args.section or []) if s not in SECTIONS]
     if unknown:  # before any check runs
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if args.status:
         records = [r for r in records if r.status in args.status]
     if args.json:
-        from ._common import print_json
+        from keldysh.commands._common import print_json
 
         print_json([r.to_json() for r in records])
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import _float, print_json
+from keldysh.commands._common import _float, print_json
 
 NAME = "estimate"
 ORDER = 40
@@ -31,8 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..units import ME_C2_EV, conclusions_estimate
-    from ..errors import ParameterError, check_finite
+    from keldysh.paper.units import ME_C2_EV, conclusions_estimate
+    from keldysh.errors import ParameterError, check_finite
 
     if args.m_eff is not None:
         m = check_finite("m_eff", args.m_eff)

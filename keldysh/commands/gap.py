@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_model_arguments, model_from_args, print_json, _float
+from keldysh.commands._common import add_model_arguments, model_from_args, print_json, _float
 
 NAME = "gap"
 ORDER = 10
@@ -58,9 +58,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _other_model(args: argparse.Namespace):
     import importlib
 
-    from ..errors import ParameterError
+    from keldysh.errors import ParameterError
 
-    mod = importlib.import_module(f"keldysh.{args.model}")
+    mod = importlib.import_module(f"keldysh.paper.{args.model}")
     opts = {}
     shared = {"--v-minus": "v_minus", "--v-plus": "v_plus", "--kappa-plus": "kappa_plus", "--kappa-minus": "kappa_minus",
               "--T": "T", "--kmax": "kmax", "--Omega": "Omega"}
@@ -81,8 +81,8 @@ def _user_model(spec: str):
     import importlib.util
     from pathlib import Path
 
-    from ..errors import ParameterError
-    from ..meanfield.model import MeanFieldModel
+    from keldysh.errors import ParameterError
+    from keldysh.meanfield.model import MeanFieldModel
 
     path, sep, name = spec.rpartition(":")
     if not sep or not path.endswith(".py") or not name.isidentifier():
@@ -103,7 +103,7 @@ def _user_model(spec: str):
 
 
 def _params(pairs) -> dict:
-    from ..errors import ParameterError
+    from keldysh.errors import ParameterError
 
     out = {}
     for item in pairs:
@@ -119,8 +119,8 @@ def _params(pairs) -> dict:
 
 
 def _run_user(args: argparse.Namespace) -> int:
-    from ..errors import ParameterError
-    from ..meanfield.gap import solve_gap as mf_solve
+    from keldysh.errors import ParameterError
+    from keldysh.meanfield.gap import solve_gap as mf_solve
 
     model = _user_model(args.model)
     if args.method not in (None, "master", "keldysh"):
@@ -137,8 +137,8 @@ def _run_user(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import ParameterError
-    from ..solvers.gap import solve_gap
+    from keldysh.errors import ParameterError
+    from keldysh.paper.solvers.gap import solve_gap
 
     if args.model not in ("laser", "pumping", "threeband"):
         return _run_user(args)
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         for flag in EXTRA_FLAGS:
             key = flag.lstrip("-").replace("-", "_")
             if getattr(args, key) is not None and key != "N0":
-                from ..errors import ParameterError
+                from keldysh.errors import ParameterError
 
                 raise ParameterError(key, "is not a parameter of the laser model (use --model pumping|threeband)")
         model = model_from_args(args)
@@ -162,8 +162,8 @@ def run(args: argparse.Namespace) -> int:
     res = solve_gap(model, args.V, args.method)
     stab = None
     if args.stability:
-        from ..errors import ParameterError
-        from ..solvers.stability import linear_stability
+        from keldysh.errors import ParameterError
+        from keldysh.paper.solvers.stability import linear_stability
 
         if args.model != "laser" or model.isotropic:
             raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")

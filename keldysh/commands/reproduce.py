@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from ..errors import ParameterError
+from keldysh.errors import ParameterError
 
 NAME = "reproduce"
 HELP = "reproduce Figs. 4-6: |Delta|(t) from Eq. (9) with self-consistent Delta, and s21(q) vs Eq. (10)"
@@ -76,7 +76,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _panels(fig: str) -> List[str]:
     """The panel keys of one figure (``""`` or ``"a"``, ``"b"``)."""
-    from ..params import FIGURES
+    from keldysh.paper.params import FIGURES
 
     return list(FIGURES[fig]["panels"])
 
@@ -97,12 +97,12 @@ def _spec(fig: str, panel: str, mode: str, args: argparse.Namespace) -> RunSpec:
 
 def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: argparse.Namespace) -> List[Dict[str, Any]]:
     """Integrate every coupling of one panel (batched) and compare with the steady states."""
-    from ..analytic import delta_eq23
-    from ..params import preset
-    from ..quadrature import momentum_grid
-    from ..solvers.dynamics import relaxation_fit, simulate_many, steady_anomalous
-    from ..solvers.gap import solve_gap
-    from ..solvers.stability import linear_stability
+    from keldysh.paper.analytic import delta_eq23
+    from keldysh.paper.params import preset
+    from keldysh.paper.quadrature import momentum_grid
+    from keldysh.paper.solvers.dynamics import relaxation_fit, simulate_many, steady_anomalous
+    from keldysh.paper.solvers.gap import solve_gap
+    from keldysh.paper.solvers.stability import linear_stability
 
     model = preset(preset_name)
     spec = _spec(fig, panel, mode, args)
@@ -168,10 +168,10 @@ def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: a
 def _complete_condition(fig: str, mode: str, out: Path, curves: List[Dict[str, Any]], t_limit: float) -> Dict[str, Any]:
     """Fig. 4 seen with the complete self-consistency (docs/meanfield.md): the paper's model rebuilt on
     the engine, both conditions at V = 5, and the full Eq. (17) dynamics started at the in-phase |Delta|."""
-    from .. import params
-    from ..meanfield import simulate, solve_gap
-    from ..models.laser import laser_model, laser_values
-    from ..results_plot import _pyplot, _save, write_csv
+    from keldysh.paper import params
+    from keldysh.meanfield import simulate, solve_gap
+    from keldysh.models.laser import laser_model, laser_values
+    from keldysh.paper.results_plot import _pyplot, _save, write_csv
 
     preset_name, Vs = params.FIGURES[fig]["panels"][""]
     V = max(Vs)
@@ -206,8 +206,8 @@ def _complete_condition(fig: str, mode: str, out: Path, curves: List[Dict[str, A
 
 
 def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> Dict[str, Any]:
-    from ..params import FIGURES
-    from ..results_plot import plot_delta_panel, plot_s21_panel, write_csv
+    from keldysh.paper.params import FIGURES
+    from keldysh.paper.results_plot import plot_delta_panel, plot_s21_panel, write_csv
 
     curves: List[Dict[str, Any]] = []
     for panel, (preset_name, Vs) in FIGURES[fig]["panels"].items():
@@ -275,7 +275,7 @@ def _human(summary: Dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..solvers.dynamics import DynamicsOptions
+    from keldysh.paper.solvers.dynamics import DynamicsOptions
 
     if args.method is not None:
         DynamicsOptions.make(method=args.method)  # validate early (ParameterError -> exit 2)
@@ -296,8 +296,8 @@ def run(args: argparse.Namespace) -> int:
     for fig in figs:
         summary[fig] = _figure(fig, mode, out, args)
     # merge with an existing summary so `reproduce fig4` then `reproduce fig6` keeps both
-    from ..fileio import atomic_write_text, locked
-    from ..solvers.dynamics import _clean
+    from keldysh.fileio import atomic_write_text, locked
+    from keldysh.paper.solvers.dynamics import _clean
 
     path = out / "summary.json"
     with locked(out):  # concurrent runs into one folder merge one after the other

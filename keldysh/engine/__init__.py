@@ -7,11 +7,11 @@ EOMs) -> exact steady state (:mod:`.steady`) or numeric covariance + Lyapunov
 (:mod:`.residues`) -> NumPy callables (:mod:`.compile`, the only lambdify).
 """
 
-from .compile import Compiled, compile  # noqa: A004
-from .functions import fermi
-from .lindblad import ClosureError, Lindbladian, Mean, SteadyStateError, omega
-from .operators import FermionOperator, Mode, fermions
-from .residues import IntegrationError, integrate_omega
+from keldysh.engine.compile import Compiled, compile  # noqa: A004
+from keldysh.engine.functions import fermi
+from keldysh.engine.lindblad import ClosureError, Lindbladian, Mean, SteadyStateError, omega
+from keldysh.engine.operators import FermionOperator, Mode, fermions
+from keldysh.engine.residues import IntegrationError, integrate_omega
 
 __all__ = ["fermions", "FermionOperator", "Mode", "Lindbladian", "ClosureError", "SteadyStateError", "Mean",
            "omega", "integrate_omega", "IntegrationError", "compile", "Compiled", "fermi"]

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Sequence
 
-from .._version import __version__
+from keldysh._version import __version__
 
 __all__ = ["compile", "Compiled", "Lambdified", "cache_dir", "clear_cache", "expression_key"]
 
@@ -101,7 +101,7 @@ def _namespace() -> dict:
 
     ns: dict = {}
     exec("from numpy import *", ns)  # the printer's NumPy names (sqrt, conjugate, select, ...)
-    from .functions import fermi_numeric
+    from keldysh.engine.functions import fermi_numeric
 
     ns.update(numpy=numpy, I=1j, nan=numpy.nan, inf=numpy.inf, builtins=__builtins__, _kd_fermi=fermi_numeric)
     return ns
@@ -241,7 +241,7 @@ def compile(expr: Any, args: Sequence[Any], modules: str = "numpy", cse: bool = 
         raise ValueError("compile: modules must be 'numpy' or 'mpmath'")
     _validate(expr, args)
     if isinstance(expr, (int, float, complex)):
-        from .operators import as_scalar
+        from keldysh.engine.operators import as_scalar
 
         expr = as_scalar(expr)
     args = tuple(args)
@@ -275,7 +275,7 @@ def _build(name: str, key: str, expr_fn: Callable, args_fn: Callable, modules: s
 
     expr = expr_fn() if expr is None else expr
     args = tuple(args_fn()) if args is None else args
-    from .functions import fermi_numeric
+    from keldysh.engine.functions import fermi_numeric
 
     mods = [{"_kd_fermi": fermi_numeric}, "numpy"] if modules == "numpy" else modules
     raw = sp.lambdify(args, expr, modules=mods, cse=cse)

@@ -32,8 +32,8 @@ from typing import Any, Dict, List, Mapping, Tuple
 import numpy as np
 import sympy as sp
 
-from ..errors import ParameterError
-from .operators import Terms, operator_terms, word_str
+from keldysh.errors import ParameterError
+from keldysh.engine.operators import Terms, operator_terms, word_str
 
 __all__ = ["GaussianData", "gaussian_data", "numeric_steady_state", "NumericSteadyState", "resolve_values"]
 
@@ -193,7 +193,7 @@ def _undamped_message(K: np.ndarray) -> str:
 
 
 def _check_damped(K: np.ndarray) -> None:
-    from .lindblad import SteadyStateError
+    from keldysh.engine.lindblad import SteadyStateError
 
     scale = max(1.0, float(np.abs(K).max()))
     ev = np.linalg.eigvals(K)
@@ -205,7 +205,7 @@ def _solve_dephasing(data: GaussianData) -> np.ndarray:
     """Steady ``G`` with dephasing: dense Kronecker LU (small n) or Lyapunov-preconditioned GMRES."""
     import scipy.linalg as sla
 
-    from .lindblad import SteadyStateError
+    from keldysh.engine.lindblad import SteadyStateError
 
     K, M = data.K, data.M
     d = K.shape[0]
@@ -348,7 +348,7 @@ class NumericSteadyState:
 
 
 def _hermitian(terms: Terms) -> bool:
-    from .operators import FermionOperator
+    from keldysh.engine.operators import FermionOperator
 
     return FermionOperator._wrap(terms).is_hermitian()
 

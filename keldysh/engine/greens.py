@@ -24,9 +24,9 @@ from typing import Any, List, Mapping
 import numpy as np
 import sympy as sp
 
-from . import operators as O
-from .lindblad import ClosureError, heisenberg
-from .operators import Terms, word_str
+from keldysh.engine import operators as O
+from keldysh.engine.lindblad import ClosureError, heisenberg
+from keldysh.engine.operators import Terms, word_str
 
 __all__ = ["nambu_spinor", "retarded_kernel", "symbolic_greens", "sigma_keldysh", "numeric_greens",
            "block_inverse", "distribution_matrix", "jump_matrix", "reservoir_sigma_keldysh"]
@@ -59,7 +59,7 @@ def retarded_kernel(L) -> sp.Matrix:
 
 def block_inverse(A: sp.Matrix) -> sp.Matrix:
     """Exact inverse of ``A`` block by block (connected components of its sparsity pattern)."""
-    from .steady import sparsity_blocks
+    from keldysh.engine.steady import sparsity_blocks
 
     n = A.shape[0]
     inv = sp.zeros(n, n)
@@ -139,11 +139,11 @@ def reservoir_sigma_keldysh(L) -> sp.Matrix:
 
 def numeric_greens(L, w: Any, values: Mapping[Any, Any]):
     """``(G^R, G^A, G^K)`` as arrays of shape ``w.shape + (2n, 2n)`` at real frequencies ``w``."""
-    from .gaussian import gaussian_data, steady_covariance
+    from keldysh.engine.gaussian import gaussian_data, steady_covariance
 
     wa = np.asarray(w, dtype=float)
     if not np.all(np.isfinite(wa)):
-        from ..errors import ParameterError
+        from keldysh.errors import ParameterError
 
         raise ParameterError("w", "frequencies must be finite real numbers")
     data = gaussian_data(L, values)

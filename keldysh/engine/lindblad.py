@@ -27,8 +27,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import sympy as sp
 
-from . import operators as O
-from .operators import FermionOperator, Terms, as_scalar, operator_terms, word_str
+from keldysh.engine import operators as O
+from keldysh.engine.operators import FermionOperator, Terms, as_scalar, operator_terms, word_str
 
 __all__ = ["Lindbladian", "ClosureError", "SteadyStateError", "Mean", "heisenberg", "classify_jump", "omega"]
 
@@ -317,11 +317,11 @@ class Lindbladian:
             When the steady state is not unique (an undamped mode or a conserved quantity).
         """
         if values is not None:
-            from .gaussian import numeric_steady_state
+            from keldysh.engine.gaussian import numeric_steady_state
 
             return numeric_steady_state(self, values)
         if self._ss_cache is None or self._ss_cache[0] != simplify:
-            from .steady import symbolic_steady_state
+            from keldysh.engine.steady import symbolic_steady_state
 
             self._ss_cache = (simplify, symbolic_steady_state(self, simplify))
         return self._ss_cache[1]
@@ -336,7 +336,7 @@ class Lindbladian:
         ``F = <[Psi, Psi^+]>`` (quantum regression).  Symbolic ``2n x 2n`` matrices, or with
         ``values`` NumPy arrays of shape ``w.shape + (2n, 2n)``.
         """
-        from . import greens as G
+        from keldysh.engine import greens as G
 
         if values is not None:
             return G.numeric_greens(self, w, values)
@@ -344,13 +344,13 @@ class Lindbladian:
 
     def retarded_kernel(self) -> sp.Matrix:
         """``K`` with ``dPsi/dt = -i K Psi`` (derived from the graded adjoint), so ``G^R = (w - K)^-1``."""
-        from .greens import retarded_kernel
+        from keldysh.engine.greens import retarded_kernel
 
         return retarded_kernel(self)
 
     def sigma_keldysh(self) -> sp.Matrix:
         """Keldysh self-energy ``Sigma^K = K F - F K^+`` (frequency independent), so ``G^K = G^R Sigma^K G^A``."""
-        from .greens import sigma_keldysh
+        from keldysh.engine.greens import sigma_keldysh
 
         return sigma_keldysh(self)
 
@@ -372,7 +372,7 @@ class Lindbladian:
         ``kind="liouvillian"``: ``qutip.liouvillian(H, c_ops)``; ``"operators"``: ``(H, c_ops)``
         with ``c_op = sqrt(rate) L``.
         """
-        from .qutip import to_qutip
+        from keldysh.engine.qutip import to_qutip
 
         return to_qutip(self, values, kind)
 

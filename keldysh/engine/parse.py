@@ -17,7 +17,7 @@ from typing import Mapping
 
 import sympy as sp
 
-from ..errors import ParameterError
+from keldysh.errors import ParameterError
 
 __all__ = ["parse_expression", "FUNCTIONS", "CONSTANTS"]
 

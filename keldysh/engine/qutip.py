@@ -23,7 +23,7 @@ def _import_qutip():
 
 def fock_operator(terms, lindbladian, subs, what: str = "operator"):
     """The QuTiP operator of a normal-ordered dict ``terms`` at numeric ``subs``."""
-    from .gaussian import _num
+    from keldysh.engine.gaussian import _num
 
     qutip = _import_qutip()
     n = lindbladian.n
@@ -40,8 +40,8 @@ def fock_operator(terms, lindbladian, subs, what: str = "operator"):
 
 def to_qutip(L, values: Mapping[Any, Any], kind: str = "liouvillian"):
     """QuTiP Liouvillian (``kind="liouvillian"``) or ``(H, c_ops)`` (``kind="operators"``) at ``values``."""
-    from ..errors import ParameterError
-    from .gaussian import _num, resolve_values
+    from keldysh.errors import ParameterError
+    from keldysh.engine.gaussian import _num, resolve_values
 
     if kind not in ("liouvillian", "operators"):
         raise ValueError("kind must be 'liouvillian' or 'operators'")

@@ -82,7 +82,7 @@ def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], w
     """
     from sympy.polys.matrices import DomainMatrix
 
-    from .lindblad import SteadyStateError
+    from keldysh.engine.lindblad import SteadyStateError
 
     sol: Dict[sp.Symbol, sp.Expr] = {}
     for idx in sparsity_blocks(A):

@@ -4,8 +4,8 @@
 master and Keldysh routes), :func:`simulate` (``Delta(t)`` from the bilinear equations).
 """
 
-from .dynamics import MeanFieldRun, simulate
-from .gap import MeanFieldResult, solve_gap
-from .model import MeanFieldModel
+from keldysh.meanfield.dynamics import MeanFieldRun, simulate
+from keldysh.meanfield.gap import MeanFieldResult, solve_gap
+from keldysh.meanfield.model import MeanFieldModel
 
 __all__ = ["MeanFieldModel", "solve_gap", "MeanFieldResult", "simulate", "MeanFieldRun"]

@@ -16,11 +16,11 @@ from typing import Any, Dict, Mapping, Optional
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..errors import ParameterError, check_finite, check_positive
-from .model import MeanFieldModel
-from ._kernels import bilinear_rhs
-from .numeric import covariance_master, kernel
-from .quadrature import build_grid
+from keldysh.errors import ParameterError, check_finite, check_positive
+from keldysh.meanfield.model import MeanFieldModel
+from keldysh.meanfield._kernels import bilinear_rhs
+from keldysh.meanfield.numeric import covariance_master, kernel
+from keldysh.meanfield.quadrature import build_grid
 
 __all__ = ["simulate", "MeanFieldRun"]
 
@@ -118,7 +118,7 @@ def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: 
             total += np.dot(wc, np.conj(v) if conj else v)
         return V * total
 
-    from ..solvers.dynamics import _progress
+    from keldysh.paper.solvers.dynamics import _progress
 
     bar = _progress(progress, t_max, "simulate")
 

@@ -27,10 +27,10 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 import numpy as np
 from scipy.optimize import brentq
 
-from ..errors import ParameterError, check_finite
-from .model import MeanFieldModel, NodeData
-from .numeric import covariance_keldysh, covariance_master, functional, kernel
-from .quadrature import build_grid
+from keldysh.errors import ParameterError, check_finite
+from keldysh.meanfield.model import MeanFieldModel, NodeData
+from keldysh.meanfield.numeric import covariance_keldysh, covariance_master, functional, kernel
+from keldysh.meanfield.quadrature import build_grid
 
 __all__ = ["MeanFieldResult", "solve_gap", "Integrand"]
 

@@ -21,10 +21,10 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import sympy as sp
 
-from ..engine.compile import compile as kd_compile
-from ..engine.lindblad import Lindbladian, Mean
-from ..engine.operators import as_scalar
-from ..errors import ParameterError
+from keldysh.engine.compile import compile as kd_compile
+from keldysh.engine.lindblad import Lindbladian, Mean
+from keldysh.engine.operators import as_scalar
+from keldysh.errors import ParameterError
 
 __all__ = ["MeanFieldModel", "NodeData"]
 
@@ -267,7 +267,7 @@ class MeanFieldModel:
         return out
 
     def _fermi_atoms(self):
-        from ..engine.functions import fermi
+        from keldysh.engine.functions import fermi
 
         atoms = set()
         for cf in self.L.H.values():

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.lindblad import SteadyStateError
-from .model import NodeData
+from keldysh.engine.lindblad import SteadyStateError
+from keldysh.meanfield.model import NodeData
 
 __all__ = ["kernel", "covariance_master", "covariance_keldysh", "functional", "rhs"]
 

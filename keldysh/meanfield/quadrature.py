@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
 
-from ..engine.compile import compile as kd_compile
+from keldysh.engine.compile import compile as kd_compile
 
 __all__ = ["Grid", "build_grid", "features"]
 
@@ -64,7 +64,7 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: 
     ``lambda_a(k) - omega`` and of the pair energies ``lambda_a + lambda_b - 2 omega`` (sign changes,
     and touching zeros: local minima of ``|y|`` below the damping, width ``sqrt(damping/|y''|)``).
     """
-    from .numeric import kernel
+    from keldysh.meanfield.numeric import kernel
 
     ks = np.linspace(a, b, SAMPLES)
     out: List[Tuple[float, float]] = []

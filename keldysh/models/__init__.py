@@ -1,7 +1,7 @@
 """The paper's models written as engine models (:class:`keldysh.MeanFieldModel`)."""
 
-from .bcs import bcs_pair_model, bcs_values
-from .laser import laser_model, laser_values
-from .pumping import pumping_model, pumping_values
+from keldysh.models.bcs import bcs_pair_model, bcs_values
+from keldysh.models.laser import laser_model, laser_values
+from keldysh.models.pumping import pumping_model, pumping_values
 
 __all__ = ["bcs_pair_model", "bcs_values", "laser_model", "laser_values", "pumping_model", "pumping_values"]

@@ -23,8 +23,8 @@ Delta = sp.Symbol("Delta")
 @lru_cache(maxsize=None)
 def bcs_pair_model():
     """The BCS pair with reservoirs as a :class:`keldysh.MeanFieldModel` (symbols above)."""
-    from ..engine import Lindbladian, fermi, fermions
-    from ..meanfield import MeanFieldModel
+    from keldysh.engine import Lindbladian, fermi, fermions
+    from keldysh.meanfield import MeanFieldModel
 
     ck, cmk = fermions("c_k c_mk")
     xi = k**2 / 2 - mu

@@ -18,7 +18,7 @@ from typing import Dict
 
 import sympy as sp
 
-from ..params import LaserModel
+from keldysh.paper.params import LaserModel
 
 __all__ = ["laser_model", "laser_values"]
 
@@ -35,8 +35,8 @@ Delta = sp.Symbol("Delta")
 @lru_cache(maxsize=None)
 def laser_model():
     """The Sect. II model as a :class:`keldysh.MeanFieldModel` (symbols above; ``f_a`` as parameters)."""
-    from ..engine import Lindbladian, fermions
-    from ..meanfield import MeanFieldModel
+    from keldysh.engine import Lindbladian, fermions
+    from keldysh.meanfield import MeanFieldModel
 
     a1, a2, b1, b2 = fermions("c_q^1 c_q^2 c_-q^1 c_-q^2")
     Et1 = lambda s: v1 * s + kap1 * s**2  # noqa: E731
@@ -60,7 +60,7 @@ def laser_values(m: LaserModel) -> Dict[sp.Symbol, float]:
     At ``T = 0`` without ``omega0`` the lower band is full and the upper one empty
     (``f_1 = 1``, ``f_2 = 0``), as in the paper's figures.
     """
-    from ..errors import ParameterError
+    from keldysh.errors import ParameterError
 
     if m.isotropic or m.T != 0:
         raise ParameterError("model", "laser_values covers the near-resonance model at T = 0")

@@ -30,8 +30,8 @@ Delta = sp.Symbol("Delta")
 @lru_cache(maxsize=None)
 def pumping_model():
     """The Sect. III model as a :class:`keldysh.MeanFieldModel`."""
-    from ..engine import Lindbladian, fermi, fermions
-    from ..meanfield import MeanFieldModel
+    from keldysh.engine import Lindbladian, fermi, fermions
+    from keldysh.meanfield import MeanFieldModel
 
     a, b = fermions("c_k^1 c_-k^2")
     E1 = E1S + (vp - vm) / 2 * q + (kp - km) / 2 * q**2
@@ -47,8 +47,8 @@ def pumping_model():
 
 
 def pumping_values(m) -> Dict[sp.Symbol, float]:
-    """Values of :func:`pumping_model`'s parameters for a :class:`keldysh.pumping.PumpingModel`."""
-    from ..errors import ParameterError
+    """Values of :func:`pumping_model`'s parameters for a :class:`keldysh.paper.pumping.PumpingModel`."""
+    from keldysh.errors import ParameterError
 
     if m.Gamma12 < m.Gamma1 + m.Gamma2:
         raise ParameterError("Gamma12", "the Lindblad form needs Gamma12 >= Gamma1 + Gamma2 (pair dephasing rate >= 0)")

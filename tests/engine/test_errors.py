@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 import keldysh as kd
-from keldysh import build
+from keldysh.paper import build
 from keldysh.engine.compile import clear_cache
 
 eps = sp.Symbol("epsilon", real=True)

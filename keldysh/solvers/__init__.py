@@ -1,1 +1,0 @@
-"""Numeric solvers (never import SymPy directly; they take callables from keldysh.build)."""
