@@ -30,7 +30,13 @@ from keldysh import preset
 from keldysh.commands.reproduce import SETTINGS
 from keldysh.paper.params import FIGURES
 from keldysh.paper.quadrature import momentum_grid
-from keldysh.paper.solvers.dynamics import _projection_weights, _seeded_state, block_matrices, pumped_state, simulate_many
+from keldysh.paper.solvers.dynamics import (
+    _projection_weights,
+    _seeded_state,
+    block_matrices,
+    pumped_state,
+    simulate_many,
+)
 
 
 def rk45_baseline(model, V, t_max, order, rtol, initial="paper", seed=1e-3):
@@ -69,14 +75,15 @@ def qutip_check() -> str:
     import qutip as qt
     import scipy.linalg as sla
 
-
     # one node near resonance of Fig. 4, Delta fixed
     m = preset("fig4")
     q = 0.01
     Et1, Et2 = m.v1 * q + m.kappa1 * q * q, m.v2 * q + m.kappa2 * q * q
     D = 0.02 + 0.01j
     T = 200.0
-    blk = fock.pair_block("rwa", Et1=Et1, Et2=Et2, Omega=m.Omega, Gamma1=m.Gamma1, Gamma2=m.Gamma2, f1=1.0, f2=0.0, Delta=D)
+    blk = fock.pair_block(
+        "rwa", Et1=Et1, Et2=Et2, Omega=m.Omega, Gamma1=m.Gamma1, Gamma2=m.Gamma2, f1=1.0, f2=0.0, Delta=D
+    )
     H = qt.Qobj(blk.H0 if hasattr(blk, "H0") else blk.hamiltonian())
     c_ops = [np.sqrt(r) * qt.Qobj(X) for r, X in blk.jumps if r > 0]
     rho0 = np.zeros((16, 16), complex)
@@ -86,9 +93,14 @@ def qutip_check() -> str:
     out = qt.mesolve(H, qt.Qobj(rho0), [0.0, T], c_ops=c_ops, options={"atol": 1e-10, "rtol": 1e-8})
     t_q = time.perf_counter() - t0
     n, s = fock.bilinears(out.states[-1].full())
+
     # the same node with this module's exact exponential (block_matrices at Delta)
     class G:  # a one-node grid
-        E = np.array([Et1 + Et2]); eps = np.array([Et2 - Et1]); f1 = np.array([1.0]); f2 = np.array([0.0])
+        E = np.array([Et1 + Et2])
+        eps = np.array([Et2 - Et1])
+        f1 = np.array([1.0])
+        f2 = np.array([0.0])
+
     A0, Ar, Ai = block_matrices(m, G)
     M = (A0 + D.real * Ar + D.imag * Ai)[0]
     t0 = time.perf_counter()
@@ -97,9 +109,11 @@ def qutip_check() -> str:
     t_k = time.perf_counter() - t0
     s21_q = s[1, 2]
     s21_k = u[4] + 1j * u[5]
-    return (f"one node at fixed Delta, t = {T:g}: qutip.mesolve (16-dim Fock block) {t_q * 1e3:.1f} ms, "
-            f"exact 7x7 exponential {t_k * 1e3:.2f} ms; |s21 difference| = {abs(s21_q - s21_k):.1e}, "
-            f"|n11 difference| = {abs(n[0, 0].real - u[0]):.1e}")
+    return (
+        f"one node at fixed Delta, t = {T:g}: qutip.mesolve (16-dim Fock block) {t_q * 1e3:.1f} ms, "
+        f"exact 7x7 exponential {t_k * 1e3:.2f} ms; |s21 difference| = {abs(s21_q - s21_k):.1e}, "
+        f"|n11 difference| = {abs(n[0, 0].real - u[0]):.1e}"
+    )
 
 
 def _run(fig: str, panel: str):
@@ -108,9 +122,15 @@ def _run(fig: str, panel: str):
     m = preset(name)
     g = momentum_grid(m, order=spec.order)
     t0 = time.perf_counter()
-    rs = simulate_many(m, list(Vs), t_max=spec.t_max, grid=g, progress=False,
-                       initial=None if spec.initial == "paper" else spec.initial,
-                       options={"order": spec.order, "rtol": spec.rtol, "method": spec.method, "rtol_linear": spec.rtol_linear})
+    rs = simulate_many(
+        m,
+        list(Vs),
+        t_max=spec.t_max,
+        grid=g,
+        progress=False,
+        initial=None if spec.initial == "paper" else spec.initial,
+        options={"order": spec.order, "rtol": spec.rtol, "method": spec.method, "rtol_linear": spec.rtol_linear},
+    )
     return m, spec, Vs, time.perf_counter() - t0, rs
 
 
@@ -137,14 +157,18 @@ def main() -> None:
             dt, d_rk = rk45_baseline(m, V, spec.t_max * args.fig6_fraction, spec.order, spec.rtol, spec.initial)
             tr += dt / args.fig6_fraction
             rows.append((f"fig6{panel} V={V:g}", r.options.method, r.delta_final, d_rk))
-    summary.append(("Fig. 6 (a, b: t = 3e6)", tk, tr, f"RK45 timed on {args.fig6_fraction:.0%} of each run, extrapolated linearly"))
+    summary.append(
+        ("Fig. 6 (a, b: t = 3e6)", tk, tr, f"RK45 timed on {args.fig6_fraction:.0%} of each run, extrapolated linearly")
+    )
 
     print(f"{'case':34s} {'keldysh [s]':>12s} {'RK45 [s]':>10s} {'ratio':>7s}  note")
     for case, a, b, note in summary:
         print(f"{case:34s} {a:12.1f} {b:10.1f} {b / a:7.1f}  {note}")
     print("targets: Fig. 4 <= 20 s, Fig. 6 <= 120 s (keldysh column)")
     print()
-    print(f"{'curve':16s} {'method':8s} {'|Delta| keldysh':>16s} {'|Delta| RK45':>14s}  (RK45 Fig. 6: at the end of its fraction)")
+    print(
+        f"{'curve':16s} {'method':8s} {'|Delta| keldysh':>16s} {'|Delta| RK45':>14s}  (RK45 Fig. 6: at the end of its fraction)"
+    )
     for case, meth, a, b in rows:
         print(f"{case:16s} {meth:8s} {a:16.8g} {b:14.8g}")
     print()

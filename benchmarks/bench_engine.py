@@ -126,9 +126,16 @@ def engine_row(N: int, repeat: int) -> dict:
     L, t_lind, _ = best_of(lambda: kd.Lindbladian(H, jumps), repeat)
     ss, t_solve, _ = best_of(lambda: L.steady_state(values=VALUES), repeat)
     dens, cur = observables(ss.correlation, float(VALUES[J]))
-    return {"N": N, "ops_s": t_ops, "lindbladian_s": t_lind, "solve_s": t_solve,
-            "density": dens, "current": cur, "lindbladian": L,
-            "dev_exact_current": float(np.abs(cur - exact_current()).max())}
+    return {
+        "N": N,
+        "ops_s": t_ops,
+        "lindbladian_s": t_lind,
+        "solve_s": t_solve,
+        "density": dens,
+        "current": cur,
+        "lindbladian": L,
+        "dev_exact_current": float(np.abs(cur - exact_current()).max()),
+    }
 
 
 def qutip_row(L, N: int, repeat: int, budget: float) -> dict:
@@ -151,12 +158,16 @@ def run(compare_sizes, engine_sizes, repeat: int, qutip_repeat: int, qutip_budge
     ok = True
 
     log(f"boundary-driven chain, J = 1, Gamma_L = Gamma_R = 0.5; exact current j = {exact_current():.15f}")
-    log(f"BLAS threads: {BLAS_THREADS}; times are the best of {repeat} (qutip: up to {qutip_repeat}, "
-        f"budget {qutip_budget:g} s per size)")
+    log(
+        f"BLAS threads: {BLAS_THREADS}; times are the best of {repeat} (qutip: up to {qutip_repeat}, "
+        f"budget {qutip_budget:g} s per size)"
+    )
     log("")
     log("engine vs qutip.steadystate (same model, same run)")
-    hdr = (f"{'N':>3} {'engine solve':>13} {'qutip ss':>11} {'ratio':>9} {'runs':>5} {'ops':>9} {'Lindbladian':>12} "
-           f"{'to_qutip':>9} {'max|dn|':>9} {'max|dj|':>9}")
+    hdr = (
+        f"{'N':>3} {'engine solve':>13} {'qutip ss':>11} {'ratio':>9} {'runs':>5} {'ops':>9} {'Lindbladian':>12} "
+        f"{'to_qutip':>9} {'max|dn|':>9} {'max|dj|':>9}"
+    )
     log(hdr)
     for N in compare_sizes:
         e = engine_row(N, repeat)
@@ -165,26 +176,51 @@ def run(compare_sizes, engine_sizes, repeat: int, qutip_repeat: int, qutip_budge
         dj = float(np.abs(e["current"] - q["current"]).max())
         ratio = q["steadystate_s"] / e["solve_s"]
         ok &= dn < TOL and dj < TOL and e["dev_exact_current"] < TOL
-        comparison.append({"N": N, "engine_solve_s": e["solve_s"], "engine_ops_s": e["ops_s"],
-                           "engine_lindbladian_s": e["lindbladian_s"], "qutip_steadystate_s": q["steadystate_s"],
-                           "qutip_runs": q["runs"], "to_qutip_s": q["to_qutip_s"], "ratio_qutip_over_engine": ratio,
-                           "max_dev_density": dn, "max_dev_current": dj,
-                           "engine_dev_exact_current": e["dev_exact_current"]})
-        log(f"{N:>3} {e['solve_s'] * 1e3:>10.2f} ms {q['steadystate_s']:>9.3f} s {ratio:>8.0f}x {q['runs']:>5} "
+        comparison.append(
+            {
+                "N": N,
+                "engine_solve_s": e["solve_s"],
+                "engine_ops_s": e["ops_s"],
+                "engine_lindbladian_s": e["lindbladian_s"],
+                "qutip_steadystate_s": q["steadystate_s"],
+                "qutip_runs": q["runs"],
+                "to_qutip_s": q["to_qutip_s"],
+                "ratio_qutip_over_engine": ratio,
+                "max_dev_density": dn,
+                "max_dev_current": dj,
+                "engine_dev_exact_current": e["dev_exact_current"],
+            }
+        )
+        log(
+            f"{N:>3} {e['solve_s'] * 1e3:>10.2f} ms {q['steadystate_s']:>9.3f} s {ratio:>8.0f}x {q['runs']:>5} "
             f"{e['ops_s'] * 1e3:>6.1f} ms {e['lindbladian_s'] * 1e3:>9.1f} ms {q['to_qutip_s'] * 1e3:>6.1f} ms "
-            f"{dn:>9.1e} {dj:>9.1e}")
+            f"{dn:>9.1e} {dj:>9.1e}"
+        )
     log("")
     log("engine alone")
-    log(f"{'N':>4} {'solve':>11} {'ops':>11} {'Lindbladian':>12} {'n_0':>9} {'n_N/2':>9} {'n_N-1':>9} {'max|j-j_exact|':>15}")
+    log(
+        f"{'N':>4} {'solve':>11} {'ops':>11} {'Lindbladian':>12} {'n_0':>9} {'n_N/2':>9} {'n_N-1':>9} {'max|j-j_exact|':>15}"
+    )
     for N in engine_sizes:
         e = engine_row(N, repeat)
         ok &= e["dev_exact_current"] < TOL
         d = e["density"]
-        engine.append({"N": N, "solve_s": e["solve_s"], "ops_s": e["ops_s"], "lindbladian_s": e["lindbladian_s"],
-                       "density_first": float(d[0]), "density_mid": float(d[N // 2]), "density_last": float(d[-1]),
-                       "dev_exact_current": e["dev_exact_current"]})
-        log(f"{N:>4} {_t(e['solve_s']):>11} {_t(e['ops_s']):>11} {_t(e['lindbladian_s']):>12} "
-            f"{d[0]:>9.6f} {d[N // 2]:>9.6f} {d[-1]:>9.6f} {e['dev_exact_current']:>15.1e}")
+        engine.append(
+            {
+                "N": N,
+                "solve_s": e["solve_s"],
+                "ops_s": e["ops_s"],
+                "lindbladian_s": e["lindbladian_s"],
+                "density_first": float(d[0]),
+                "density_mid": float(d[N // 2]),
+                "density_last": float(d[-1]),
+                "dev_exact_current": e["dev_exact_current"],
+            }
+        )
+        log(
+            f"{N:>4} {_t(e['solve_s']):>11} {_t(e['ops_s']):>11} {_t(e['lindbladian_s']):>12} "
+            f"{d[0]:>9.6f} {d[N // 2]:>9.6f} {d[-1]:>9.6f} {e['dev_exact_current']:>15.1e}"
+        )
 
     targets = {}
     log("")
@@ -194,22 +230,36 @@ def run(compare_sizes, engine_sizes, repeat: int, qutip_repeat: int, qutip_budge
         log(f"target N = 7: qutip.steadystate / engine >= {TARGET_RATIO_N7:g}x: not run (N = 7 not in this set)")
     else:
         targets["ratio_N7"] = bool(r7["ratio_qutip_over_engine"] >= TARGET_RATIO_N7)
-        log(f"target N = 7: qutip.steadystate / engine >= {TARGET_RATIO_N7:g}x: "
-            f"{r7['ratio_qutip_over_engine']:.0f}x  {'PASS' if targets['ratio_N7'] else 'FAIL'}")
+        log(
+            f"target N = 7: qutip.steadystate / engine >= {TARGET_RATIO_N7:g}x: "
+            f"{r7['ratio_qutip_over_engine']:.0f}x  {'PASS' if targets['ratio_N7'] else 'FAIL'}"
+        )
     r100 = next((r for r in engine if r["N"] == 100), None)
     if r100 is None:
         targets["solve_N100"] = None
         log(f"target N = 100: solve <= {TARGET_SOLVE_N100:g} s: not run")
     else:
         targets["solve_N100"] = bool(r100["solve_s"] <= TARGET_SOLVE_N100)
-        log(f"target N = 100: solve <= {TARGET_SOLVE_N100:g} s: {r100['solve_s']:.3f} s  "
-            f"{'PASS' if targets['solve_N100'] else 'FAIL'}")
+        log(
+            f"target N = 100: solve <= {TARGET_SOLVE_N100:g} s: {r100['solve_s']:.3f} s  "
+            f"{'PASS' if targets['solve_N100'] else 'FAIL'}"
+        )
     log(f"deviation checks (engine vs qutip and vs the exact current, < {TOL:g}): {'PASS' if ok else 'FAIL'}")
-    return {"model": "boundary-driven tight-binding chain", "values": {str(k): float(v) for k, v in VALUES.items()},
-            "exact_current": exact_current(), "repeat": repeat, "blas_threads": BLAS_THREADS,
-            "cpu_count": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-            "qutip": _qutip_version(), "comparison": comparison, "engine": engine, "targets": targets,
-            "deviation_ok": bool(ok)}
+    return {
+        "model": "boundary-driven tight-binding chain",
+        "values": {str(k): float(v) for k, v in VALUES.items()},
+        "exact_current": exact_current(),
+        "repeat": repeat,
+        "blas_threads": BLAS_THREADS,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "qutip": _qutip_version(),
+        "comparison": comparison,
+        "engine": engine,
+        "targets": targets,
+        "deviation_ok": bool(ok),
+    }
 
 
 def _t(s: float) -> str:
@@ -227,14 +277,30 @@ def _qutip_version():
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="reduced set (smoke test): N = 4, 5 vs qutip; N = 10, 100 alone")
-    ap.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
-                    help="write the results as JSON to FILE (or stdout, the table then goes to stderr)")
-    ap.add_argument("--blas-threads", type=int, default=None,
-                    help="BLAS threads (default: 1 unless set in the environment; 0: library default)")
+    ap.add_argument(
+        "--quick", action="store_true", help="reduced set (smoke test): N = 4, 5 vs qutip; N = 10, 100 alone"
+    )
+    ap.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        default=None,
+        metavar="FILE",
+        help="write the results as JSON to FILE (or stdout, the table then goes to stderr)",
+    )
+    ap.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="BLAS threads (default: 1 unless set in the environment; 0: library default)",
+    )
     ap.add_argument("--repeat", type=int, default=None, help="repeats per timing (default 5, --quick 2)")
-    ap.add_argument("--qutip-budget", type=float, default=60.0,
-                    help="stop repeating qutip.steadystate for one size after this many seconds (default 60)")
+    ap.add_argument(
+        "--qutip-budget",
+        type=float,
+        default=60.0,
+        help="stop repeating qutip.steadystate for one size after this many seconds (default 60)",
+    )
     args = ap.parse_args()
     try:
         import qutip  # noqa: F401

@@ -14,7 +14,6 @@ import math
 import statistics
 import time
 
-import numpy as np
 from scipy.integrate import quad
 from scipy.optimize import brentq
 

@@ -57,9 +57,11 @@ def main() -> None:
     print(f"{'keldysh, exact residues':34s} {t_exact * 1e3:10.1f} ms {d_exact:20.14g}")
     print(f"{'master (Eq. 18, exact populations)':34s} {'':>12s} {d_master:20.14g}")
     print(f"{'keldysh, adaptive quad (est.)':34s} {t_quad:10.1f} s  ({n_exact} kernel calls x {t_call:.2f} s)")
-    print(f"nodes: {grid.size};  speed-up residues/quad: {t_quad / t_exact:.0f}x;  "
-          f"max |g_quad - g_exact| / max |g| = {np.max(np.abs(kq - ke)) / np.max(np.abs(ke)):.1e};  "
-          f"|Delta| keldysh/master - 1 = {d_exact / d_master - 1:.1e}")
+    print(
+        f"nodes: {grid.size};  speed-up residues/quad: {t_quad / t_exact:.0f}x;  "
+        f"max |g_quad - g_exact| / max |g| = {np.max(np.abs(kq - ke)) / np.max(np.abs(ke)):.1e};  "
+        f"|Delta| keldysh/master - 1 = {d_exact / d_master - 1:.1e}"
+    )
 
 
 if __name__ == "__main__":

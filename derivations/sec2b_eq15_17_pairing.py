@@ -18,8 +18,7 @@ try:
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keldysh.paper.checks.sec2a import run_script
-from keldysh.paper.checks.sec2a import check_pairing
+from keldysh.paper.checks.sec2a import check_pairing, run_script
 
 if __name__ == "__main__":
     sys.exit(run_script(check_pairing))

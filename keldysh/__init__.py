@@ -11,11 +11,38 @@ from keldysh._version import __version__
 from keldysh.errors import ParameterError
 from keldysh.paper.params import FIGURES, PRESETS, LaserModel, preset
 
-_ENGINE = ("fermions", "FermionOperator", "Mode", "Mean", "Lindbladian", "ClosureError", "SteadyStateError", "omega",
-           "integrate_omega", "IntegrationError", "compile", "Compiled", "fermi")
+_ENGINE = (
+    "fermions",
+    "FermionOperator",
+    "Mode",
+    "Mean",
+    "Lindbladian",
+    "ClosureError",
+    "SteadyStateError",
+    "omega",
+    "integrate_omega",
+    "IntegrationError",
+    "compile",
+    "Compiled",
+    "fermi",
+)
 
-__all__ = ["__version__", "ParameterError", "LaserModel", "preset", "PRESETS", "FIGURES", "solve_gap", "GapResult",
-           *_ENGINE, "MeanFieldModel", "MeanFieldResult", "simulate", "MeanFieldRun", "linear_stability"]
+__all__ = [
+    "__version__",
+    "ParameterError",
+    "LaserModel",
+    "preset",
+    "PRESETS",
+    "FIGURES",
+    "solve_gap",
+    "GapResult",
+    *_ENGINE,
+    "MeanFieldModel",
+    "MeanFieldResult",
+    "simulate",
+    "MeanFieldRun",
+    "linear_stability",
+]
 
 
 def solve_gap(model, V, *args, **kwargs):

@@ -14,26 +14,54 @@ import math
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from keldysh.paper.checks import EquationRecord, all_records
-from keldysh.paper.checks import sec2a, sec2b
+from keldysh.paper.checks import EquationRecord, all_records, sec2a, sec2b
 
 ROOT = Path(__file__).resolve().parents[1]
 
 #: the verdict expected for every equation of Sect. II named in the derivation issue
 EXPECTED = {
-    "2": "verified", "5": "erratum", "6 (text)": "erratum",
-    "6a": "verified", "6b": "verified", "6c": "verified", "6d": "verified",
-    "7": "verified", "8": "erratum", "9 (text)": "erratum",
-    "9a": "erratum", "9b": "verified", "9c": "verified", "9d": "verified",
-    "10": "verified", "11": "verified", "12": "verified", "13": "asymptotic", "14": "asymptotic",
-    "15": "erratum", "16": "erratum", "17": "verified",
-    "18": "erratum", "19": "verified", "20": "verified", "N0 (II.C)": "erratum",
-    "21": "verified", "22": "verified", "23": "verified", "24": "verified", "25": "verified",
-    "26": "erratum", "27": "verified", "28": "erratum", "28 (text)": "erratum", "29": "asymptotic",
-    "30": "erratum", "31": "verified", "32": "erratum", "33": "erratum",
+    "2": "verified",
+    "5": "erratum",
+    "6 (text)": "erratum",
+    "6a": "verified",
+    "6b": "verified",
+    "6c": "verified",
+    "6d": "verified",
+    "7": "verified",
+    "8": "erratum",
+    "9 (text)": "erratum",
+    "9a": "erratum",
+    "9b": "verified",
+    "9c": "verified",
+    "9d": "verified",
+    "10": "verified",
+    "11": "verified",
+    "12": "verified",
+    "13": "asymptotic",
+    "14": "asymptotic",
+    "15": "erratum",
+    "16": "erratum",
+    "17": "verified",
+    "18": "erratum",
+    "19": "verified",
+    "20": "verified",
+    "N0 (II.C)": "erratum",
+    "21": "verified",
+    "22": "verified",
+    "23": "verified",
+    "24": "verified",
+    "25": "verified",
+    "26": "erratum",
+    "27": "verified",
+    "28": "erratum",
+    "28 (text)": "erratum",
+    "29": "asymptotic",
+    "30": "erratum",
+    "31": "verified",
+    "32": "erratum",
+    "33": "erratum",
 }
 
 
@@ -130,8 +158,8 @@ def test_cli_table_and_filters(capsys):
 
 
 def test_cli_rejects_unknown_section(capsys, monkeypatch):
-    from keldysh.paper import checks
     from keldysh.cli import main
+    from keldysh.paper import checks
 
     def never(*a, **k):  # the name is rejected before any check runs
         raise AssertionError("checks ran before the section was validated")
@@ -142,8 +170,8 @@ def test_cli_rejects_unknown_section(capsys, monkeypatch):
 
 
 def test_cli_exit_status_reflects_failures(monkeypatch, capsys):
-    from keldysh.cli import main
     import keldysh.paper.checks as checks
+    from keldysh.cli import main
 
     bad = [EquationRecord("99", "II.A", "failed", "forced failure")]
     monkeypatch.setattr(checks, "all_records", lambda progress=None, cache=True, refresh=False: bad)
@@ -173,8 +201,10 @@ def _quad_R(f, scales):
     from scipy.integrate import quad
 
     edges = sorted({0.0, *[s for s in scales if s > 0]}) + [math.inf]
-    return sum(quad(lambda x: f(x) + f(-x), lo, hi, limit=400, epsabs=0, epsrel=1e-11)[0]
-               for lo, hi in zip(edges[:-1], edges[1:]))
+    return sum(
+        quad(lambda x: f(x) + f(-x), lo, hi, limit=400, epsabs=0, epsrel=1e-11)[0]
+        for lo, hi in zip(edges[:-1], edges[1:])
+    )
 
 
 def test_eq26_closed_form_against_quadrature_of_eq14_populations():
@@ -193,14 +223,37 @@ def test_eq26_closed_form_against_quadrature_of_eq14_populations():
 
     num = -V * N0 * abs(v) * _quad_R(f, [G / abs(v), math.sqrt(G / abs(kap)), math.sqrt(D / abs(kap))])
     s = sec2b._sym()
-    closed = sec2b.eq26_closed().subs({sp.Symbol("sigma"): -1, s["k"]: 50, s["w"]: 10, s["g"]: 0.21,
-                                       s["G"]: G, s["D"]: D, s["Om"]: Om, s["N0"]: N0, s["V"]: V, s["dg"]: 0.4})
+    closed = sec2b.eq26_closed().subs(
+        {
+            sp.Symbol("sigma"): -1,
+            s["k"]: 50,
+            s["w"]: 10,
+            s["g"]: 0.21,
+            s["G"]: G,
+            s["D"]: D,
+            s["Om"]: Om,
+            s["N0"]: N0,
+            s["V"]: V,
+            s["dg"]: 0.4,
+        }
+    )
     # quadrature at epsrel 1e-11 on smooth panels: agreement to 1e-8 is far above its error
     assert float(closed) == pytest.approx(num, rel=1e-8)
     # the printed Eq. (26) is measurably different at the same point
-    printed = sec2b.printed_forms()["26"].subs({sec2b.printed_forms()["sigma"]: -1, s["k"]: 50, s["w"]: 10,
-                                                s["g"]: 0.21, s["G"]: G, s["D"]: D, s["Om"]: Om, s["N0"]: N0,
-                                                s["V"]: V, s["dg"]: 0.4})
+    printed = sec2b.printed_forms()["26"].subs(
+        {
+            sec2b.printed_forms()["sigma"]: -1,
+            s["k"]: 50,
+            s["w"]: 10,
+            s["g"]: 0.21,
+            s["G"]: G,
+            s["D"]: D,
+            s["Om"]: Om,
+            s["N0"]: N0,
+            s["V"]: V,
+            s["dg"]: 0.4,
+        }
+    )
     assert abs(float(printed) / num - 1) > 0.05
 
 
@@ -220,14 +273,26 @@ def test_eq30_closed_form_against_exact_steady_state_at_gamma2_zero():
 
     num = -V * N0 * _quad_R(f, [Om, G, math.sqrt(G / abs(kap)) * v])
     s = sec2b._sym()
-    closed = sec2b.eq30_closed().subs({sp.Symbol("sigma"): -1, s["k"]: 50, s["w"]: 10, s["G"]: G, s["D"]: D,
-                                       s["Om"]: Om, s["N0"]: N0, s["V"]: V, s["dg"]: (G1 - G2) / G})
+    closed = sec2b.eq30_closed().subs(
+        {
+            sp.Symbol("sigma"): -1,
+            s["k"]: 50,
+            s["w"]: 10,
+            s["G"]: G,
+            s["D"]: D,
+            s["Om"]: Om,
+            s["N0"]: N0,
+            s["V"]: V,
+            s["dg"]: (G1 - G2) / G,
+        }
+    )
     # exact populations at gamma1 gamma2 = 0 (no limit taken); quadrature at epsrel 1e-11 on smooth panels
     assert float(closed) == pytest.approx(num, rel=1e-8)
     # the printed Eq. (30) is measurably different at this |Delta| != 0
     P = sec2b.printed_forms()
-    printed = P["30"].subs({P["sigma"]: -1, s["k"]: 50, s["w"]: 10, s["G"]: G, s["D"]: D, s["Om"]: Om,
-                            s["N0"]: N0, s["V"]: V, s["dg"]: 1})
+    printed = P["30"].subs(
+        {P["sigma"]: -1, s["k"]: 50, s["w"]: 10, s["G"]: G, s["D"]: D, s["Om"]: Om, s["N0"]: N0, s["V"]: V, s["dg"]: 1}
+    )
     assert abs(float(printed) / num - 1) > 0.05
 
 

@@ -81,7 +81,9 @@ def test_console_script_help_and_version():
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("model, method", [("pumping", None), ("pumping", "printed"), ("threeband", None), ("threeband", "large-rabi")])
+@pytest.mark.parametrize(
+    "model, method", [("pumping", None), ("pumping", "printed"), ("threeband", None), ("threeband", "large-rabi")]
+)
 def test_other_models_json_contract(capsys, model, method):
     argv = ["gap", "--model", model, "--V", "-5" if model == "threeband" else "5", "--json"]
     if method:

@@ -9,7 +9,7 @@ import pytest
 
 from keldysh.cli import main
 
-MODEL = textwrap.dedent('''
+MODEL = textwrap.dedent("""
     import sympy as sp
     import keldysh as kd
 
@@ -23,7 +23,7 @@ MODEL = textwrap.dedent('''
     L = kd.Lindbladian(H, jumps=[(2*G*nF, ck.dag()), (2*G*(1 - nF), ck), (2*G*nF, cmk.dag()), (2*G*(1 - nF), cmk)])
     model = kd.MeanFieldModel(L, order_parameter=D, coupling=V, self_consistency=-V * L.mean(cmk*ck),
                               momentum=k, domain=(0, kmax), measure=1/sp.pi)
-''')
+""")
 PARAMS = ["--param", "mu=1", "--param", "G=0.01", "--param", "T=0", "--param", "k_max=2"]
 
 
@@ -39,7 +39,9 @@ def test_cli_equals_python_call(model_file, capsys):
 
     import keldysh as kd
 
-    assert main(["gap", "--model", f"{model_file}:model", *PARAMS, "--V", "1", "--condition", "in-phase", "--json"]) == 0
+    assert (
+        main(["gap", "--model", f"{model_file}:model", *PARAMS, "--V", "1", "--condition", "in-phase", "--json"]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     spec = importlib.util.spec_from_file_location("bcs_model_for_test", model_file)
     mod = importlib.util.module_from_spec(spec)
@@ -52,14 +54,17 @@ def test_cli_equals_python_call(model_file, capsys):
     assert out["condition"] == "in-phase" and out["omega"] == 0.0
 
 
-@pytest.mark.parametrize("argv, param", [
-    (["--model", "nofile.py:model"], "model"),
-    (["--model", "{file}:nope"], "model"),
-    (["--model", "{file}:model", "--param", "mu=1"], "G"),
-    (["--model", "{file}:model", "--param", "mu"], "param"),
-    (["--model", "{file}:model", "--param", "typo=1"], "typo"),
-    (["--model", "laser", "--condition", "complete"], "condition"),
-])
+@pytest.mark.parametrize(
+    "argv, param",
+    [
+        (["--model", "nofile.py:model"], "model"),
+        (["--model", "{file}:nope"], "model"),
+        (["--model", "{file}:model", "--param", "mu=1"], "G"),
+        (["--model", "{file}:model", "--param", "mu"], "param"),
+        (["--model", "{file}:model", "--param", "typo=1"], "typo"),
+        (["--model", "laser", "--condition", "complete"], "condition"),
+    ],
+)
 def test_cli_errors_are_one_line(model_file, capsys, argv, param):
     argv = [a.replace("{file}", str(model_file)) for a in argv]
     assert main(["gap", *argv, "--V", "1"]) == 2

@@ -49,6 +49,8 @@ def test_eq11_12_exact_at_zero_temperature():
     Xi = 4 * g1 * g2 + 4 * D**2 / (S.E**2 + G**2) + L * (1 + 4 * D**2 / (S.E**2 + G**2))
     printed = (g1 - g2) / Xi * L
     # distinct primes instead of simplify (exact rational arithmetic)
-    for vals in ({S.E: 3, S.eps: 5, S.Gamma1: 7, S.Gamma2: 11, S.Omega: 13, D: 17},
-                 {S.E: -2, S.eps: 19, S.Gamma1: 23, S.Gamma2: 29, S.Omega: 31, D: 37}):
+    for vals in (
+        {S.E: 3, S.eps: 5, S.Gamma1: 7, S.Gamma2: 11, S.Omega: 13, D: 17},
+        {S.E: -2, S.eps: 19, S.Gamma1: 23, S.Gamma2: 29, S.Omega: 31, D: 37},
+    ):
         assert sp.nsimplify(x.subs(vals) - printed.subs(vals)) == 0

@@ -48,16 +48,27 @@ def runs(tmp_path_factory) -> dict:
 
 def test_there_are_scripts():
     names = {p.name for p in SCRIPTS}
-    for expected in ("sec2a_eq05_dissipator.py", "sec2a_eq06_lab_eom.py", "sec2a_eq09_rwa_eom.py",
-                     "sec2a_eq10_14_steady_state.py", "sec2b_eq15_17_pairing.py", "sec2b_eq19_20_gap.py",
-                     "sec2b_eq21_25.py", "sec2b_eq26_29.py", "sec2b_eq30_33.py", "make_errata.py"):
+    for expected in (
+        "sec2a_eq05_dissipator.py",
+        "sec2a_eq06_lab_eom.py",
+        "sec2a_eq09_rwa_eom.py",
+        "sec2a_eq10_14_steady_state.py",
+        "sec2b_eq15_17_pairing.py",
+        "sec2b_eq19_20_gap.py",
+        "sec2b_eq21_25.py",
+        "sec2b_eq26_29.py",
+        "sec2b_eq30_33.py",
+        "make_errata.py",
+    ):
         assert expected in names
 
 
 @pytest.mark.parametrize("name", [p.name for p in SCRIPTS])
 def test_script_exits_zero(runs, name):
     proc = runs[name]
-    assert proc.returncode == 0, f"{name} exited {proc.returncode}\nstdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, (
+        f"{name} exited {proc.returncode}\nstdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    )
     if name.startswith("sec2"):
         # a script prints the derived LaTeX and a verdict per equation
         assert "derived:" in proc.stdout and "all records passed" in proc.stdout

@@ -403,8 +403,14 @@ def test_fig6b_kicked_steady_state_rings_at_the_linear_mode():
     g = momentum_grid(m, order=2)
     st = linear_stability(m, 20.0, grid=g)
     assert st.stable and st.oscillation["period"] == pytest.approx(1.79e4, rel=0.02)
-    r = simulate(m, 20.0, t_max=2.0e5, grid=g, initial=steady_state(m, g, 1.02 * st.delta),
-                 options={"method": "magnus4", "rtol": 1e-4})
+    r = simulate(
+        m,
+        20.0,
+        t_max=2.0e5,
+        grid=g,
+        initial=steady_state(m, g, 1.02 * st.delta),
+        options={"method": "magnus4", "rtol": 1e-4},
+    )
     fit = relaxation_fit(r.times, r.abs_Delta, final=st.delta, band=1.0, floor=1e-6)
     assert fit is not None
     assert fit["period"] == pytest.approx(st.oscillation["period"], rel=0.05)

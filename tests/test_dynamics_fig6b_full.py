@@ -26,8 +26,14 @@ def test_fig6b_full_run_converges_through_bursts():
     spec = SETTINGS[("fig6", "b")]["full"]
     m = preset("fig6b")
     g = momentum_grid(m, order=spec.order)
-    r = simulate(m, 20.0, t_max=spec.t_max, grid=g, initial=spec.initial,
-                 options={"method": spec.method, "rtol": spec.rtol, "rtol_linear": spec.rtol_linear})
+    r = simulate(
+        m,
+        20.0,
+        t_max=spec.t_max,
+        grid=g,
+        initial=spec.initial,
+        options={"method": spec.method, "rtol": spec.rtol, "rtol_linear": spec.rtol_linear},
+    )
     ss = solve_gap(m, 20.0, "master", grid=g, estimate_error=False).delta
     assert r.t_converged is not None and r.t_converged < 2.5e6
     assert r.delta_average(0.1) == pytest.approx(ss, rel=1e-4)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import keldysh
-from keldysh.paper import analytic as A
 from keldysh import preset, solve_gap
+from keldysh.paper import analytic as A
 from keldysh.paper.quadrature import momentum_grid
 
 
@@ -23,7 +23,10 @@ def test_fig4_Vc_eq19_route_reproduces_paper_2_14():
     # independent route: mpmath adaptive quadrature of Eq. (19) at Delta = 0, 25 digits
     mp.mp.dps = 25
     m = preset("fig4")
-    f = lambda q: (-50 * q**2) / ((50 * q**2) ** 2 + mp.mpf(m.Gamma) ** 2)
+
+    def f(q):
+        return (-50 * q**2) / ((50 * q**2) ** 2 + mp.mpf(m.Gamma) ** 2)
+
     I = mp.quad(f, [-0.2, -0.05, -0.01, 0, 0.01, 0.05, 0.2]) / (2 * mp.pi)
     Vc_ref = float(-1 / ((m.gamma1 - m.gamma2) * I))
     # the Gauss grid resolves the resonance: relative agreement at the 1e-12 level (double rounding)

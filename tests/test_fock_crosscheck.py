@@ -20,8 +20,6 @@ while any wrong sign, factor or missing term in the equations gives O(0.01)-O(1)
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -29,10 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
+from keldysh.errors import ParameterError
 from keldysh.paper import fock as F
 from keldysh.paper import symbols as S
 from keldysh.paper.build import lambdified, population_deviation_func, rwa_rhs_func
-from keldysh.errors import ParameterError
 from keldysh.paper.symbolic import fermions as Fs
 from keldysh.paper.symbolic import master
 from keldysh.paper.symbolic.lindblad import Bilinears, QuadraticLindbladian, quadratic_hamiltonian
@@ -182,7 +180,10 @@ finite = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False, allow_subno
 def quadratic_lindbladians(draw):
     """Random quadratic ``H`` (with pairing) and random linear jumps on 3 or 4 modes."""
     M = draw(st.sampled_from([3, 4]))
-    cplx = lambda n: np.array(draw(st.lists(finite, min_size=2 * n, max_size=2 * n))).reshape(2, n)
+
+    def cplx(n):
+        return np.array(draw(st.lists(finite, min_size=2 * n, max_size=2 * n))).reshape(2, n)
+
     A = cplx(M * M)
     A = (A[0] + 1j * A[1]).reshape(M, M)
     h = A + A.conj().T
@@ -208,8 +209,10 @@ def _engine(M, h, g, jumps):
     )
     js = []
     for rate, a, b in jumps:
-        X = Fs.add(*[Fs.scale(Fs.c(i), _exact_c(a[i])) for i in range(M)],
-                   *[Fs.scale(Fs.cdag(i), _exact_c(b[i])) for i in range(M)])
+        X = Fs.add(
+            *[Fs.scale(Fs.c(i), _exact_c(a[i])) for i in range(M)],
+            *[Fs.scale(Fs.cdag(i), _exact_c(b[i])) for i in range(M)],
+        )
         js.append((_exact(rate), X))
     table = Bilinears(M)
     eqs = QuadraticLindbladian(M, Hs, js).eom_system(_all_bilinear_observables(M), table)
@@ -251,8 +254,14 @@ def test_generic_fixed_four_mode_example_and_negative_control():
     M = 4
     A = rng.normal(size=(M, M)) + 1j * rng.normal(size=(M, M))
     h, g = A + A.conj().T, rng.normal(size=(M, M)) + 1j * rng.normal(size=(M, M))
-    jumps = [(rng.uniform(0.2, 1), rng.normal(size=M) + 1j * rng.normal(size=M), rng.normal(size=M) + 1j * rng.normal(size=M))
-             for _ in range(2)]
+    jumps = [
+        (
+            rng.uniform(0.2, 1),
+            rng.normal(size=M) + 1j * rng.normal(size=M),
+            rng.normal(size=M) + 1j * rng.normal(size=M),
+        )
+        for _ in range(2)
+    ]
     L = F.liouvillian(F.quadratic_hamiltonian(h, g), [(r, F.linear_jump(a, b)) for r, a, b in jumps])
     rho = F.random_density_matrix(16, rng)
     dn, ds = F.bilinears(F.apply_liouvillian(L, rho))
@@ -308,7 +317,9 @@ def test_rwa_eq9_matches_fock_lindbladian():
         for rho in states:
             assert_symmetric_sector(rho, atol=1e-12)
             vals = paper_values(rho)
-            engine = _call(fn, vals, p["Et1"], p["Et2"], p["Omega"], p["Delta"], p["Gamma1"], p["Gamma2"], p["f1"], p["f2"])
+            engine = _call(
+                fn, vals, p["Et1"], p["Et2"], p["Omega"], p["Delta"], p["Gamma1"], p["Gamma2"], p["f1"], p["f2"]
+            )
             fock = paper_values(F.apply_liouvillian(L, rho))
             worst = max(worst, np.abs(engine - fock).max())
     assert worst < TOL
@@ -324,9 +335,20 @@ def test_printed_rate_factor_disagrees_with_fock():
     n11, n22, n21, s21 = master.paper_variables()
     eqs = master.rwa_eom(rate_factor=1)
     vals = paper_values(rho)
-    sub = {n11: vals[0].real, n22: vals[1].real, n21: vals[2], s21: vals[3], S.Et1: p["Et1"], S.Et2: p["Et2"],
-           S.Omega: p["Omega"], S.Delta: p["Delta"], S.Gamma1: p["Gamma1"], S.Gamma2: p["Gamma2"],
-           S.f1: p["f1"], S.f2: p["f2"]}
+    sub = {
+        n11: vals[0].real,
+        n22: vals[1].real,
+        n21: vals[2],
+        s21: vals[3],
+        S.Et1: p["Et1"],
+        S.Et2: p["Et2"],
+        S.Omega: p["Omega"],
+        S.Delta: p["Delta"],
+        S.Gamma1: p["Gamma1"],
+        S.Gamma2: p["Gamma2"],
+        S.f1: p["f1"],
+        S.f2: p["f2"],
+    }
     engine = np.array([complex(eqs[k].subs(sub).evalf()) for k in ("n11", "n22", "n21", "s21")])
     assert np.abs(engine - fock).max() > 1e-2
 
@@ -355,7 +377,10 @@ def test_exact_steady_state_matches_fock_null_vector():
         n11, n22, n21, s21 = paper_values(rho)
         E, eps = p["Et1"] + p["Et2"], p["Et2"] - p["Et1"]
         D = p["Delta"]
-        A, b = (np.asarray(m, dtype=complex) for m in Asys(E, eps, p["Omega"], p["Gamma1"], p["Gamma2"], p["f1"], p["f2"], D, D.conjugate()))
+        A, b = (
+            np.asarray(m, dtype=complex)
+            for m in Asys(E, eps, p["Omega"], p["Gamma1"], p["Gamma2"], p["f1"], p["f2"], D, D.conjugate())
+        )
         u = np.linalg.solve(A, b.ravel())
         fock_u = np.array([n11, n22, n21, np.conj(n21), s21, np.conj(s21)])
         x_fock = (n11 + n22 - 1).real
@@ -389,8 +414,9 @@ def test_rwa_time_evolution_matches_fock():
 
     Gmin = min(p["Gamma1"], p["Gamma2"])
     times = np.linspace(0, 3 / Gmin, 7)
-    sol = solve_ivp(f, (0, times[-1]), paper_values(rho0).astype(complex), method="DOP853",
-                    t_eval=times, rtol=1e-12, atol=1e-14)
+    sol = solve_ivp(
+        f, (0, times[-1]), paper_values(rho0).astype(complex), method="DOP853", t_eval=times, rtol=1e-12, atol=1e-14
+    )
     assert sol.success
     fock = paper_values(model.evolve(rho0, times))
     err = np.abs(sol.y.T - fock).max()
@@ -491,7 +517,9 @@ def test_fock_conventions():
     """CAR, the column-stacking vec identity and the exchange unitary."""
     C = F.annihilators(4)
     I = np.eye(16)
-    anti = np.einsum("iab,jbc->ijac", C, np.transpose(C, (0, 2, 1))) + np.einsum("jab,ibc->ijac", np.transpose(C, (0, 2, 1)), C)
+    anti = np.einsum("iab,jbc->ijac", C, np.transpose(C, (0, 2, 1))) + np.einsum(
+        "jab,ibc->ijac", np.transpose(C, (0, 2, 1)), C
+    )
     assert np.allclose(anti, np.einsum("ij,ac->ijac", np.eye(4), I), atol=0)
     assert np.allclose(np.einsum("iab,jbc->ijac", C, C) + np.einsum("jab,ibc->ijac", C, C), 0, atol=0)
     rng = np.random.default_rng(0)

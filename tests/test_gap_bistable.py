@@ -9,8 +9,8 @@ import pytest
 
 import keldysh
 from keldysh.paper import pumping as P
-from keldysh.paper.solvers.gap import get_kernel
 from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers.gap import get_kernel
 
 
 def test_finite_branch_below_threshold_is_found():

@@ -24,26 +24,32 @@ def _run(argv, capsys):
     return rc, out, err
 
 
-@pytest.mark.parametrize("argv, param", [
-    (["gap", "--Omega", "1e300"], "Omega"),
-    (["gap", "--Gamma", "1e300"], "Gamma"),
-    (["gap", "--Omega", "1e200", "--stability"], "Omega"),
-    (["gap", "--Gamma", "1e-320"], "Gamma"),
-    (["estimate", "--Gamma-eV", "1e-320"], "Gamma-eV"),
-    (["estimate", "--VN0", "1e308", "--json"], "VN0"),
-    (["estimate", "--m-eff", "1e-320"], "m-eff"),
-    (["reproduce", "fig5", "--out", ""], "out"),
-])
+@pytest.mark.parametrize(
+    "argv, param",
+    [
+        (["gap", "--Omega", "1e300"], "Omega"),
+        (["gap", "--Gamma", "1e300"], "Gamma"),
+        (["gap", "--Omega", "1e200", "--stability"], "Omega"),
+        (["gap", "--Gamma", "1e-320"], "Gamma"),
+        (["estimate", "--Gamma-eV", "1e-320"], "Gamma-eV"),
+        (["estimate", "--VN0", "1e308", "--json"], "VN0"),
+        (["estimate", "--m-eff", "1e-320"], "m-eff"),
+        (["reproduce", "fig5", "--out", ""], "out"),
+    ],
+)
 def test_one_line_naming_the_parameter(argv, param, capsys):
     rc, out, err = _run(argv, capsys)
     assert rc == 2 and len(err.strip().splitlines()) == 1 and f"invalid parameter {param}:" in err
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["gap", "--Omega", "0", "--json"], "no drive"),
-    (["gap", "--kmax", "1e-8", "--json"], "momentum window is empty"),
-    (["gap", "--kappa-plus", "0", "--json"], "pair energy"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["gap", "--Omega", "0", "--json"], "no drive"),
+        (["gap", "--kmax", "1e-8", "--json"], "momentum window is empty"),
+        (["gap", "--kappa-plus", "0", "--json"], "pair energy"),
+    ],
+)
 def test_vanishing_kernel_has_its_exact_reason(argv, words, capsys):
     rc, out, _ = _run(argv, capsys)
     res = json.loads(out)
@@ -108,10 +114,17 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
 finite = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, 1e-320, 1e300, -1.0]))
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(flag=st.sampled_from(["--Omega", "--Gamma", "--gamma2", "--kmax", "--kappa-plus", "--v-minus", "--V", "--T"]),
-       value=finite)
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    flag=st.sampled_from(["--Omega", "--Gamma", "--gamma2", "--kmax", "--kappa-plus", "--v-minus", "--V", "--T"]),
+    value=finite,
+)
 def test_gap_flags_property(flag, value, capsys):
     """Every value of a flag gives exit 0 with finite JSON, or exit 2 with one line naming a parameter."""
     rc, out, err = _run(["gap", f"{flag}={value!r}", "--json"], capsys)

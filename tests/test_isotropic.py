@@ -14,7 +14,9 @@ import pytest
 import keldysh
 from keldysh.paper.dispersion import near_resonance_model, resonances
 
-ISO = dict(E1="-1.25 - k**2", E2="0.75 + 2*k**2 - k**4/2", omega0=4.5, kmax=1.8, Omega=0.05, Gamma1=0.0009, Gamma2=0.0001)
+ISO = dict(
+    E1="-1.25 - k**2", E2="0.75 + 2*k**2 - k**4/2", omega0=4.5, kmax=1.8, Omega=0.05, Gamma1=0.0009, Gamma2=0.0001
+)
 
 
 @pytest.mark.parametrize("d", [1, 2, 3])

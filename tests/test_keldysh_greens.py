@@ -13,7 +13,12 @@ from scipy.integrate import quad
 from keldysh.paper import symbols as S
 from keldysh.paper.symbolic import fermions as F
 from keldysh.paper.symbolic import greens as Gr
-from keldysh.paper.symbolic.residues import lyapunov_solve, real_line_integral, real_line_integral_roots, real_line_integral_split
+from keldysh.paper.symbolic.residues import (
+    lyapunov_solve,
+    real_line_integral,
+    real_line_integral_roots,
+    real_line_integral_split,
+)
 from keldysh.paper.symbolic.rings import RATIONAL_POINT, _steady_f, _subs_map
 
 SUB = _subs_map(RATIONAL_POINT)
@@ -34,7 +39,13 @@ def test_advanced_is_dagger_of_retarded():
 def test_keldysh_forms_differ_by_lyapunov_residual():
     """G^R F - F G^A - G^R Sigma^K G^A = G^R L[F] G^A for a generic Hermitian f (Eq. 54 text)."""
     sub = dict(SUB)
-    sub.update(dict(zip(Gr.population_symbols(), [sp.Rational(2, 3), sp.Rational(1, 7), sp.Rational(1, 11), sp.Rational(-1, 13)])))
+    sub.update(
+        dict(
+            zip(
+                Gr.population_symbols(), [sp.Rational(2, 3), sp.Rational(1, 7), sp.Rational(1, 11), sp.Rational(-1, 13)]
+            )
+        )
+    )
     lhs = (Gr.keldysh_paper(W) - Gr.keldysh_reservoir(W)).xreplace(sub)
     rhs = Gr.keldysh_difference(W).xreplace(sub)
     assert (lhs - rhs).applyfunc(lambda e: sp.nsimplify(sp.expand(e))) == sp.zeros(2)
@@ -46,7 +57,9 @@ def test_master_steady_state_solves_lyapunov_and_transpose_does_not():
     f^T and diag(f1, f2) do not (then the two G^K differ by G^R L[F] G^A)."""
     f = Gr.population_matrix("steady").xreplace(SUB)
     assert Gr.lyapunov_residual(f).xreplace(SUB).applyfunc(sp.nsimplify) == sp.zeros(2)
-    assert (f - _steady_f(SUB)).applyfunc(lambda e: sp.nsimplify(sp.expand(e))) == sp.zeros(2)  # same as solving the 2x2 Lyapunov equation directly
+    assert (f - _steady_f(SUB)).applyfunc(lambda e: sp.nsimplify(sp.expand(e))) == sp.zeros(
+        2
+    )  # same as solving the 2x2 Lyapunov equation directly
     resT = Gr.lyapunov_residual(f.T).xreplace(SUB).applyfunc(sp.nsimplify)
     resD = Gr.lyapunov_residual(Gr.population_matrix("diagonal")).xreplace(SUB).applyfunc(sp.nsimplify)
     # transposing f flips Im n21: L[F^T] = 2 [H, F^T - F] ... nonzero off-diagonal

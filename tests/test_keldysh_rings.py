@@ -35,7 +35,14 @@ def test_eq55_cubic_coefficient_limit():
     assert sp.simplify(lim + 4 / (S.E**2 + (S.Gamma1 + S.Gamma2) ** 2)) == 0
     x0, x2 = R.cubic_coefficient_expr()
     # at finite Omega the ratio differs (prime point): the printed cubic term is only asymptotic
-    sub = {S.E: sp.Rational(3, 7), S.eps: sp.Rational(-5, 11), S.Omega: sp.Rational(13, 17),
-           S.Gamma1: sp.Rational(2, 19), S.Gamma2: sp.Rational(1, 23), S.f1: 1, S.f2: 0}
+    sub = {
+        S.E: sp.Rational(3, 7),
+        S.eps: sp.Rational(-5, 11),
+        S.Omega: sp.Rational(13, 17),
+        S.Gamma1: sp.Rational(2, 19),
+        S.Gamma2: sp.Rational(1, 23),
+        S.f1: 1,
+        S.f2: 0,
+    }
     r = sp.nsimplify((x2 / x0).xreplace(sub))
     assert r != sp.nsimplify((-4 / (S.E**2 + (S.Gamma1 + S.Gamma2) ** 2)).xreplace(sub))

@@ -18,9 +18,14 @@ def _models():
     yield keldysh.preset("fig4")
     rng = np.random.default_rng(7)
     for _ in range(2):
-        yield keldysh.LaserModel.from_paper(v_minus=float(rng.uniform(5, 15)), kappa_plus=-float(rng.uniform(20, 80)),
-                                            Omega=float(rng.uniform(0.01, 0.5)), Gamma=float(rng.uniform(0.005, 0.02)),
-                                            gamma2=float(rng.uniform(0.01, 0.3)), v_plus=float(rng.uniform(-0.5, 0.5)))
+        yield keldysh.LaserModel.from_paper(
+            v_minus=float(rng.uniform(5, 15)),
+            kappa_plus=-float(rng.uniform(20, 80)),
+            Omega=float(rng.uniform(0.01, 0.5)),
+            Gamma=float(rng.uniform(0.005, 0.02)),
+            gamma2=float(rng.uniform(0.01, 0.3)),
+            v_plus=float(rng.uniform(-0.5, 0.5)),
+        )
 
 
 @pytest.mark.parametrize("model", list(_models()), ids=lambda m: m.name)
@@ -97,7 +102,9 @@ def test_transpose_and_diagonal_variants():
     m = keldysh.LaserModel.from_paper(v_minus=10, kappa_plus=-50, Omega=0.05, Gamma=0.01, gamma2=0.3)
     g = momentum_grid(m, order=8)
     d = 1e-9
-    I = {s: g.integrate(-np.real(saddle.anomalous_s21(m, g, d, source=s, solver="full")) / d)
-         for s in ("paper", "no-transpose", "diagonal")}
+    I = {
+        s: g.integrate(-np.real(saddle.anomalous_s21(m, g, d, source=s, solver="full")) / d)
+        for s in ("paper", "no-transpose", "diagonal")
+    }
     assert abs(I["no-transpose"] / I["paper"] - 1) > 1e-4
     assert abs(I["diagonal"]) < 1e-10 * abs(I["paper"])

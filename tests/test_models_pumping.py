@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import keldysh as kd
-from keldysh.paper import pumping as P
 from keldysh.models.pumping import pumping_model, pumping_values
+from keldysh.paper import pumping as P
 
 
 @pytest.mark.parametrize("name", sorted(P.PRESETS))

@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-import keldysh
 from keldysh import LaserModel, ParameterError, preset
 
 

@@ -55,7 +55,7 @@ def qutip_block(frame: str, p: dict, omega0: float | None = None):
     G = {1: p["Gamma1"], 2: p["Gamma2"]}
     f = {1: p["f1"], 2: p["f2"]}
     c_ops = []
-    for (kk, a), j in modes.items():
+    for (_kk, a), j in modes.items():
         if f[a] > 0:
             c_ops.append(np.sqrt(2 * G[a] * f[a]) * cd[j])
         if f[a] < 1:
@@ -114,8 +114,17 @@ def test_steadystate_matches_fock_and_symbolic():
     ss = master.steady_state()
     p = PARAMS
     E, eps = p["Et1"] + p["Et2"], p["Et2"] - p["Et1"]
-    sub = {S.E: E, S.eps: eps, S.Omega: p["Omega"], S.Gamma1: p["Gamma1"], S.Gamma2: p["Gamma2"],
-           S.f1: p["f1"], S.f2: p["f2"], S.Delta: p["Delta"], ss["Deltabar"]: np.conj(p["Delta"])}
+    sub = {
+        S.E: E,
+        S.eps: eps,
+        S.Omega: p["Omega"],
+        S.Gamma1: p["Gamma1"],
+        S.Gamma2: p["Gamma2"],
+        S.f1: p["f1"],
+        S.f2: p["f2"],
+        S.Delta: p["Delta"],
+        ss["Deltabar"]: np.conj(p["Delta"]),
+    }
     A = np.array(ss["A"].subs(sub).evalf(), dtype=complex)
     b = np.array(ss["b"].subs(sub).evalf(), dtype=complex).ravel()
     u = np.linalg.solve(A, b)

@@ -19,8 +19,8 @@ from scipy.integrate import quad, solve_ivp
 from scipy.optimize import brentq
 
 import keldysh
-from keldysh.paper import pumping as PM
 from keldysh.errors import ParameterError
+from keldysh.paper import pumping as PM
 
 
 # --------------------------------------------------------------------------- symbolic layer
@@ -94,8 +94,13 @@ def test_many_body_lindblad_steady_state(G12_extra):
     na, nb = a.conj().T @ a, b.conj().T @ b
     pair = b.conj().T @ a.conj().T  # c_{-k}^2+ c_k^1+
     H = E1 * na + E2 * nb - D * pair - D * pair.conj().T
-    jumps = [(2 * G1 * f1, a.conj().T), (2 * G1 * (1 - f1), a), (2 * G2 * f2, b.conj().T), (2 * G2 * (1 - f2), b),
-             ((G12 - G1 - G2) / 2, na + nb)]
+    jumps = [
+        (2 * G1 * f1, a.conj().T),
+        (2 * G1 * (1 - f1), a),
+        (2 * G2 * f2, b.conj().T),
+        (2 * G2 * (1 - f2), b),
+        ((G12 - G1 - G2) / 2, na + nb),
+    ]
     L = _liouvillian(H, jumps)
     w, v = np.linalg.eig(L)
     rho = v[:, np.argmin(abs(w))].reshape(4, 4)
@@ -110,8 +115,13 @@ def test_many_body_lindblad_steady_state(G12_extra):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    G1=st.floats(1e-3, 1.0), G2=st.floats(1e-3, 1.0), extra=st.floats(0.0, 2.0), E=st.floats(-3, 3),
-    D=st.floats(0.0, 3.0), f1=st.floats(0.0, 1.0), f2=st.floats(0.0, 1.0),
+    G1=st.floats(1e-3, 1.0),
+    G2=st.floats(1e-3, 1.0),
+    extra=st.floats(0.0, 2.0),
+    E=st.floats(-3, 3),
+    D=st.floats(0.0, 3.0),
+    f1=st.floats(0.0, 1.0),
+    f2=st.floats(0.0, 1.0),
 )
 def test_steady_state_is_physical(G1, G2, extra, E, D, f1, f2):
     """0 <= n <= 1 and |s|^2 <= n2 (1 - n1), n1 (1 - n2) (Cauchy-Schwarz) for the CP model Gamma12 >= Gamma."""
@@ -246,7 +256,9 @@ def test_quartic_integral_closed_form():
     from keldysh.paper.symbolic.pumping import quartic_integral_expr
 
     for kappa, B, U in ((-50.0, 0.01, 0.2), (3.0, 0.7, 1.3)):
-        num = quad(lambda q: kappa * q * q / (kappa**2 * q**4 + B**2), -U, U, points=[0.0], epsabs=1e-14, epsrel=1e-13)[0]
+        num = quad(lambda q: kappa * q * q / (kappa**2 * q**4 + B**2), -U, U, points=[0.0], epsabs=1e-14, epsrel=1e-13)[
+            0
+        ]
         assert PM.quartic_integral(kappa, B, U) == pytest.approx(num, rel=1e-11)
         sym = float(quartic_integral_expr(sp.Float(kappa), sp.Float(B), sp.Float(U)))
         assert PM.quartic_integral(kappa, B, U) == pytest.approx(sym, rel=1e-12)
@@ -261,8 +273,15 @@ def test_model_from_options_and_validation():
     assert m2.mu1 == 0.1 and m2.Gamma12 == 0.05 and m2.T == PM.DEFAULTS["T"]
     with pytest.raises(ParameterError, match="Omega"):
         PM.model_from_options({"Omega": 1.0})
-    for bad in ({"Gamma1": 0.0}, {"Gamma12": -1.0}, {"v_minus": 0.0}, {"T": -0.1}, {"mu1": float("nan")},
-                {"kmax": 0.0}, {"kappa_plus": 0.0}):
+    for bad in (
+        {"Gamma1": 0.0},
+        {"Gamma12": -1.0},
+        {"v_minus": 0.0},
+        {"T": -0.1},
+        {"mu1": float("nan")},
+        {"kmax": 0.0},
+        {"kappa_plus": 0.0},
+    ):
         with pytest.raises(ParameterError):
             PM.PumpingModel(**bad)
     d = m.to_dict()
@@ -273,8 +292,11 @@ def test_model_from_options_and_validation():
 def test_line_integral_closed_form():
     for kappa, vp, B in ((-50.0, 1.0, 0.02), (50.0, 0.7, 0.01), (-3.0, 2.0, 0.5)):
         f = lambda q: (vp * q + kappa * q * q) / ((vp * q + kappa * q * q) ** 2 + B * B)  # noqa: E731
-        num = (quad(f, -50, 50, points=sorted([0.0, -vp / kappa]), limit=2000, epsabs=1e-14, epsrel=1e-12)[0]
-               + quad(f, 50, np.inf)[0] + quad(f, -np.inf, -50)[0])
+        num = (
+            quad(f, -50, 50, points=sorted([0.0, -vp / kappa]), limit=2000, epsabs=1e-14, epsrel=1e-12)[0]
+            + quad(f, 50, np.inf)[0]
+            + quad(f, -np.inf, -50)[0]
+        )
         assert PM.line_integral(kappa, vp, B) == pytest.approx(num, rel=1e-9)  # adaptive quadrature ~1e-11
     assert PM.line_integral(-2.0, 0.0, 0.5) == pytest.approx(PM.quartic_integral(-2.0, 0.5), rel=1e-14)
 

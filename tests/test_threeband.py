@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from scipy.integrate import quad, solve_ivp
 
 import keldysh
-from keldysh.paper import threeband as TB
 from keldysh.errors import ParameterError
+from keldysh.paper import threeband as TB
 
 
 def _x_closed(eps, Om, tau, G1, G2, G3):
@@ -53,7 +53,9 @@ def test_a12_against_three_level_lindblad(eps):
     x_mb = (rho[0, 0] + rho[1, 1] - 1).real
     # 9 x 9 eigenproblem: round-off 1e-13
     assert x_mb == pytest.approx(_x_closed(eps, Om, tau, G1, G2, G3), abs=1e-11)
-    assert TB.population_deviation(TB.ThreeBandModel(Omega=Om, tau=tau, Gamma1=G1, Gamma2=G2, Gamma3=G3), eps) == pytest.approx(x_mb, abs=1e-11)
+    assert TB.population_deviation(
+        TB.ThreeBandModel(Omega=Om, tau=tau, Gamma1=G1, Gamma2=G2, Gamma3=G3), eps
+    ) == pytest.approx(x_mb, abs=1e-11)
 
 
 def test_a11_time_evolution_conserves_number_and_relaxes():
@@ -77,7 +79,14 @@ def test_a11_time_evolution_conserves_number_and_relaxes():
 
 
 @settings(max_examples=50, deadline=None)
-@given(eps=st.floats(-2, 2), Om=st.floats(0, 5), tau=st.floats(0.1, 100), G1=st.floats(1e-4, 1), G2=st.floats(0, 1), G3=st.floats(1e-4, 1))
+@given(
+    eps=st.floats(-2, 2),
+    Om=st.floats(0, 5),
+    tau=st.floats(0.1, 100),
+    G1=st.floats(1e-4, 1),
+    G2=st.floats(0, 1),
+    G3=st.floats(1e-4, 1),
+)
 def test_population_bounds(eps, Om, tau, G1, G2, G3):
     """x = -n33 lies in [-Gamma1/(Gamma1 + 2 Gamma3), 0]: the storage band can hold at most its large-Rabi share."""
     x = _x_closed(eps, Om, tau, G1, G2, G3)
@@ -154,7 +163,14 @@ def test_model_from_options_and_validation():
     assert m.Gamma3 == 0.01 and m.tau == 2.0
     with pytest.raises(ParameterError, match="mu1"):
         TB.model_from_options({"mu1": 0.0})
-    for bad in ({"Gamma1": 0.0}, {"Gamma3": -1.0}, {"tau": 0.0}, {"Omega": -1.0}, {"v_minus": 0.0}, {"Gamma12": float("inf")}):
+    for bad in (
+        {"Gamma1": 0.0},
+        {"Gamma3": -1.0},
+        {"tau": 0.0},
+        {"Omega": -1.0},
+        {"v_minus": 0.0},
+        {"Gamma12": float("inf")},
+    ):
         with pytest.raises(ParameterError):
             TB.ThreeBandModel(**bad)
     with pytest.raises(ParameterError):

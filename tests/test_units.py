@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keldysh.paper import units as U
 from keldysh.cli import main
 from keldysh.errors import ParameterError
+from keldysh.paper import units as U
 
 # SI values (CODATA 2018) used as an independent route in the known-number tests
 HBAR_J_S = 1.054571817e-34
@@ -115,10 +115,17 @@ def test_validation():
     with pytest.raises(ParameterError):
         U.UnitSystem(energy_eV=0.0)
     us = U.UnitSystem()
-    for call in (lambda: us.energy(1.0, "furlong"), lambda: us.velocity(1.0, "mph"), lambda: us.curvature(0.0, "m_e"),
-                 lambda: us.temperature(-1.0), lambda: us.density_of_states(1.0, d=4), lambda: us.rabi(-1.0, 0.5),
-                 lambda: U.threshold_ratio(0.2, 0.0, 1e-3, 1e-2), lambda: U.conclusions_estimate(v_minus_c=3.0),
-                 lambda: U.bcs_coupling(1.0, 5.0)):
+    for call in (
+        lambda: us.energy(1.0, "furlong"),
+        lambda: us.velocity(1.0, "mph"),
+        lambda: us.curvature(0.0, "m_e"),
+        lambda: us.temperature(-1.0),
+        lambda: us.density_of_states(1.0, d=4),
+        lambda: us.rabi(-1.0, 0.5),
+        lambda: U.threshold_ratio(0.2, 0.0, 1e-3, 1e-2),
+        lambda: U.conclusions_estimate(v_minus_c=3.0),
+        lambda: U.bcs_coupling(1.0, 5.0),
+    ):
         with pytest.raises(ParameterError):
             call()
 

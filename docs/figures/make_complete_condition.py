@@ -36,13 +36,17 @@ def main() -> None:
     ri = kd.solve_gap(model, 1.0, vals, condition="in-phase")
     run = kd.simulate(model, 1.0, vals, t_max=3000, samples=601)
     ax.semilogy(run.times, np.abs(run.Delta), color="C0", label=r"BCS pair with loss, $V = 1$ (contract)")
-    ax.axhline(rc.delta, color="C0", ls="--", lw=1, label=rf"complete: $|\Delta| = {rc.delta:.5f}$, $\omega = {rc.omega:.2e}$")
+    ax.axhline(
+        rc.delta, color="C0", ls="--", lw=1, label=rf"complete: $|\Delta| = {rc.delta:.5f}$, $\omega = {rc.omega:.2e}$"
+    )
     ax.axhline(ri.delta, color="C0", ls=":", lw=1, label=rf"in-phase: $|\Delta| = {ri.delta:.5f}$")
     lm = laser_model()
     lv = laser_values(kd.preset("fig4"))
     rl = kd.solve_gap(lm, 5.0, lv, condition="in-phase")
     runl = kd.simulate(lm, 5.0, lv, t_max=3000, Delta0=rl.delta, samples=601, rtol=1e-7)
-    ax.semilogy(runl.times, np.abs(runl.Delta), color="C3", label=r"paper's Fig. 4 model, $V = 5$, from the in-phase $|\Delta|$")
+    ax.semilogy(
+        runl.times, np.abs(runl.Delta), color="C3", label=r"paper's Fig. 4 model, $V = 5$, from the in-phase $|\Delta|$"
+    )
     ax.axhline(rl.delta, color="C3", ls=":", lw=1, label=rf"in-phase (Eq. 18): $|\Delta| = {rl.delta:.4f}$")
     ax.set_xlabel(r"time $t$ (units of $\hbar/$energy)")
     ax.set_ylabel(r"$|\Delta(t)|$")
@@ -66,8 +70,10 @@ def main() -> None:
     bx.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(OUT, dpi=130)
-    print(f"wrote {OUT.name}: BCS complete {rc.delta:.8f} omega {rc.omega:.6e}, run {run.magnitude():.8f} "
-          f"freq {run.frequency():.6e}; fig4 in-phase {rl.delta:.6f}, run final {abs(runl.Delta[-1]):.2e}")
+    print(
+        f"wrote {OUT.name}: BCS complete {rc.delta:.8f} omega {rc.omega:.6e}, run {run.magnitude():.8f} "
+        f"freq {run.frequency():.6e}; fig4 in-phase {rl.delta:.6f}, run final {abs(runl.Delta[-1]):.2e}"
+    )
 
 
 if __name__ == "__main__":

@@ -70,8 +70,14 @@ def main(out: Path = Path(__file__).with_name("engine_chain_benchmark.png")) -> 
     ax.axhline(1.0, color="0.6", lw=0.8, zorder=0)
     ax.text(2.1, 1.15, "1 s", color="0.45", fontsize=8)
     r7 = tq[-1] / rows[7]["solve_s"]
-    ax.annotate(f"N = 7: qutip / engine = {r7:,.0f}x", xy=(7, tq[-1]), xytext=(10, tq[-1] * 0.9), fontsize=8,
-                arrowprops=dict(arrowstyle="->", color="0.3", lw=0.8), va="center")
+    ax.annotate(
+        f"N = 7: qutip / engine = {r7:,.0f}x",
+        xy=(7, tq[-1]),
+        xytext=(10, tq[-1] * 0.9),
+        fontsize=8,
+        arrowprops=dict(arrowstyle="->", color="0.3", lw=0.8),
+        va="center",
+    )
     ax.set_xticks([2, 5, 10, 20, 50, 100, 200])
     ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
@@ -91,10 +97,22 @@ def main(out: Path = Path(__file__).with_name("engine_chain_benchmark.png")) -> 
     ax1.set_ylim(0.44, 0.56)
     ax1.tick_params(labelbottom=False)
     ax1.set_title(rf"N = {N}, $J = 1$, $\Gamma_L = \Gamma_R = 0.5$", fontsize=10)
-    ax1.annotate(rf"$n_0$ = {dens[0]:.4f} (9/17)", xy=(0, dens[0]), xytext=(12, 0.548), fontsize=8,
-                 arrowprops=dict(arrowstyle="->", color="0.3", lw=0.8), va="center")
-    ax1.annotate(rf"$n_{{99}}$ = {dens[-1]:.4f} (8/17)", xy=(N - 1, dens[-1]), xytext=(45, 0.452), fontsize=8,
-                 arrowprops=dict(arrowstyle="->", color="0.3", lw=0.8), va="center")
+    ax1.annotate(
+        rf"$n_0$ = {dens[0]:.4f} (9/17)",
+        xy=(0, dens[0]),
+        xytext=(12, 0.548),
+        fontsize=8,
+        arrowprops=dict(arrowstyle="->", color="0.3", lw=0.8),
+        va="center",
+    )
+    ax1.annotate(
+        rf"$n_{{99}}$ = {dens[-1]:.4f} (8/17)",
+        xy=(N - 1, dens[-1]),
+        xytext=(45, 0.452),
+        fontsize=8,
+        arrowprops=dict(arrowstyle="->", color="0.3", lw=0.8),
+        va="center",
+    )
     ax2 = fig.add_subplot(gs[1, 1], sharex=ax1)
     jx = b.exact_current()
     dev = np.abs(cur - jx).max()

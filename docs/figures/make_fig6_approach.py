@@ -31,8 +31,15 @@ def main(out: Path = Path(__file__).with_name("fig6_approach.png")) -> Path:
     m6 = preset("fig6b")
     g6 = momentum_grid(m6, order=spec.order)
     st6 = linear_stability(m6, 20.0, grid=g6)
-    r = simulate(m6, 20.0, t_max=spec.t_max, grid=g6, initial=spec.initial, progress=False,
-                 options={"method": spec.method, "rtol": spec.rtol, "rtol_linear": spec.rtol_linear, "order": spec.order})
+    r = simulate(
+        m6,
+        20.0,
+        t_max=spec.t_max,
+        grid=g6,
+        initial=spec.initial,
+        progress=False,
+        options={"method": spec.method, "rtol": spec.rtol, "rtol_linear": spec.rtol_linear, "order": spec.order},
+    )
     m4 = preset("fig4")
     st4 = linear_stability(m4, 5.0, grid=momentum_grid(m4, order=3))
 

@@ -33,7 +33,11 @@ def main(out: Path = Path(__file__).with_name("gap_vs_V.png")) -> Path:
     ax.set_title("Fig. 4 parameters, |q| <= 0.2")
     ax.legend(fontsize=7)
     Om = np.geomspace(0.02, 50, 40)
-    ratio = [keldysh.solve_gap(m.replace(Omega=o), 5.0, "master").V_c / keldysh.solve_gap(m.replace(Omega=o), 5.0, "eq19").V_c for o in Om]
+    ratio = [
+        keldysh.solve_gap(m.replace(Omega=o), 5.0, "master").V_c
+        / keldysh.solve_gap(m.replace(Omega=o), 5.0, "eq19").V_c
+        for o in Om
+    ]
     bx.semilogx(Om / m.Gamma, np.array(ratio) - 1)
     bx.set_xlabel("Omega / Gamma")
     bx.set_ylabel("V_c(master) / V_c(eq19) - 1")

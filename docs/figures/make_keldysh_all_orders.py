@@ -51,8 +51,10 @@ def main() -> dict:
         k, mm = rows["keldysh"], rows["master"]
         both = (k > 0) & (mm > 0)
         dev = np.max(np.abs(k[both] / mm[both] - 1)) if both.any() else 0.0
-        print(f"Omega/Gamma={r:g}: max|keldysh/master-1|={dev:.1e}; at V=5: keldysh {np.interp(5, Vs, k):.4e} "
-              f"eq19 {np.interp(5, Vs, rows['eq19']):.4e} eq55 {np.interp(5, Vs, rows['keldysh-eq55']):.4e}")
+        print(
+            f"Omega/Gamma={r:g}: max|keldysh/master-1|={dev:.1e}; at V=5: keldysh {np.interp(5, Vs, k):.4e} "
+            f"eq19 {np.interp(5, Vs, rows['eq19']):.4e} eq55 {np.interp(5, Vs, rows['keldysh-eq55']):.4e}"
+        )
     return table
 
 

@@ -35,10 +35,19 @@ def _float(text: str) -> float:
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """``--preset`` and the parameter flags of the Sect. II model."""
-    p.add_argument("--preset", default="fig4", help=f"parameter set of a figure caption ({', '.join(sorted(PRESETS))}); default fig4")
+    p.add_argument(
+        "--preset",
+        default="fig4",
+        help=f"parameter set of a figure caption ({', '.join(sorted(PRESETS))}); default fig4",
+    )
     for flag, (_, hlp) in MODEL_FLAGS.items():
         p.add_argument(flag, type=_float, default=None, metavar="X", help=hlp)
-    p.add_argument("--E1", default=None, metavar="EXPR", help="general isotropic lab-frame dispersion of band 1 in k (needs --E2, --omega0)")
+    p.add_argument(
+        "--E1",
+        default=None,
+        metavar="EXPR",
+        help="general isotropic lab-frame dispersion of band 1 in k (needs --E2, --omega0)",
+    )
     p.add_argument("--E2", default=None, metavar="EXPR", help="general isotropic lab-frame dispersion of band 2 in k")
     p.add_argument("--d", type=int, default=None, choices=(1, 2, 3), help="dimension of the isotropic model")
 

@@ -13,7 +13,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from typing import List, Sequence
+from collections.abc import Sequence
 
 from keldysh.errors import ParameterError
 
@@ -34,10 +34,16 @@ _STATUSES = ("verified", "erratum", "asymptotic", "failed")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array of records")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--section", action="append", default=None, metavar="S",
-                   help="only records of this section, e.g. II.A (repeatable)")
-    p.add_argument("--status", action="append", default=None, choices=_STATUSES,
-                   help="only records with this status (repeatable)")
+    p.add_argument(
+        "--section",
+        action="append",
+        default=None,
+        metavar="S",
+        help="only records of this section, e.g. II.A (repeatable)",
+    )
+    p.add_argument(
+        "--status", action="append", default=None, choices=_STATUSES, help="only records with this status (repeatable)"
+    )
     p.add_argument("--errata", action="store_true", help="after the table, print printed/derived/why of each erratum")
 
 
@@ -53,6 +59,7 @@ def _progress(args: argparse.Namespace):
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a declared dependency
+
         def cb(name: str) -> None:
             sys.stderr.write(f"checking {name} ...\n")
 
@@ -88,11 +95,13 @@ def format_table(records: Sequence) -> str:
 
 def format_errata(records: Sequence) -> str:
     """printed / derived / why of every erratum record."""
-    out: List[str] = []
+    out: list[str] = []
     for r in records:
         if r.status != "erratum":
             continue
-        out.append(f"Eq. ({r.equation}) [{r.section}]\n  printed: {r.printed}\n  derived: {r.derived}\n  why:     {r.why}")
+        out.append(
+            f"Eq. ({r.equation}) [{r.section}]\n  printed: {r.printed}\n  derived: {r.derived}\n  why:     {r.why}"
+        )
     return "\n\n".join(out)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from keldysh.commands._common import add_model_arguments, model_from_args, print_json, _float
+from keldysh.commands._common import _float, add_model_arguments, model_from_args, print_json
 
 NAME = "gap"
 ORDER = 10
@@ -34,24 +34,46 @@ EXTRA_FLAGS = {
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="laser", metavar="MODEL",
-                   help="laser: Sect. II (default); pumping: Sect. III; threeband: Appendix; or FILE.py:NAME, "
-                        "a kd.MeanFieldModel named NAME in your file (its parameters via --param)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=X",
-                   help="a parameter of a FILE.py:NAME model (repeatable), e.g. --param mu=1 --param T=0")
-    p.add_argument("--condition", choices=("complete", "in-phase"), default=None,
-                   help="self-consistency: complete (|Delta| and omega from both parts of Eq. 17; default for "
-                        "FILE.py:NAME models) or in-phase (Eq. 18, the paper's prescription; the paper's models)")
+    p.add_argument(
+        "--model",
+        default="laser",
+        metavar="MODEL",
+        help="laser: Sect. II (default); pumping: Sect. III; threeband: Appendix; or FILE.py:NAME, "
+        "a kd.MeanFieldModel named NAME in your file (its parameters via --param)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=X",
+        help="a parameter of a FILE.py:NAME model (repeatable), e.g. --param mu=1 --param T=0",
+    )
+    p.add_argument(
+        "--condition",
+        choices=("complete", "in-phase"),
+        default=None,
+        help="self-consistency: complete (|Delta| and omega from both parts of Eq. 17; default for "
+        "FILE.py:NAME models) or in-phase (Eq. 18, the paper's prescription; the paper's models)",
+    )
     add_model_arguments(p)
     for flag, (_, hlp) in EXTRA_FLAGS.items():
         p.add_argument(flag, type=_float, default=None, metavar="X", help=hlp)
-    p.add_argument("--V", type=_float, default=5.0, metavar="X", help="interaction strength (default 5; V > 0 attractive)")
-    p.add_argument("--method", choices=METHODS, default=None,
-                   help="route to the gap equation: laser master (default)|eq19|keldysh|keldysh-eq55; "
-                        "pumping exact (default)|printed; threeband appendix (default)|large-rabi")
-    p.add_argument("--stability", action="store_true",
-                   help="laser model: also linearise the dynamics (Eqs. 9 + 18) about the steady state -- "
-                        "stability, period and decay time of the approach (solvers/stability.py)")
+    p.add_argument(
+        "--V", type=_float, default=5.0, metavar="X", help="interaction strength (default 5; V > 0 attractive)"
+    )
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=None,
+        help="route to the gap equation: laser master (default)|eq19|keldysh|keldysh-eq55; "
+        "pumping exact (default)|printed; threeband appendix (default)|large-rabi",
+    )
+    p.add_argument(
+        "--stability",
+        action="store_true",
+        help="laser model: also linearise the dynamics (Eqs. 9 + 18) about the steady state -- "
+        "stability, period and decay time of the approach (solvers/stability.py)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -62,8 +84,15 @@ def _other_model(args: argparse.Namespace):
 
     mod = importlib.import_module(f"keldysh.paper.{args.model}")
     opts = {}
-    shared = {"--v-minus": "v_minus", "--v-plus": "v_plus", "--kappa-plus": "kappa_plus", "--kappa-minus": "kappa_minus",
-              "--T": "T", "--kmax": "kmax", "--Omega": "Omega"}
+    shared = {
+        "--v-minus": "v_minus",
+        "--v-plus": "v_plus",
+        "--kappa-plus": "kappa_plus",
+        "--kappa-minus": "kappa_minus",
+        "--T": "T",
+        "--kmax": "kmax",
+        "--Omega": "Omega",
+    }
     for flag, key in list(shared.items()) + [(f, k) for f, (k, _) in EXTRA_FLAGS.items()]:
         val = getattr(args, flag.lstrip("-").replace("-", "_"))
         if val is not None:
@@ -127,8 +156,9 @@ def _run_user(args: argparse.Namespace) -> int:
         raise ParameterError("method", "a MeanFieldModel takes master or keldysh")
     if args.stability:
         raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")
-    res = mf_solve(model, args.V, _params(args.param), condition=args.condition or "complete",
-                   method=args.method or "master")
+    res = mf_solve(
+        model, args.V, _params(args.param), condition=args.condition or "complete", method=args.method or "master"
+    )
     if args.json:
         print_json(res.to_json())
     else:
@@ -145,8 +175,11 @@ def run(args: argparse.Namespace) -> int:
     if args.param:
         raise ParameterError("param", "is for FILE.py:NAME models (the paper's models take their own flags)")
     if args.condition == "complete":
-        raise ParameterError("condition", "the paper's models are solved with the in-phase prescription of Eq. (18); "
-                             "the complete condition is available for MeanFieldModel models (--model FILE.py:NAME)")
+        raise ParameterError(
+            "condition",
+            "the paper's models are solved with the in-phase prescription of Eq. (18); "
+            "the complete condition is available for MeanFieldModel models (--model FILE.py:NAME)",
+        )
     if args.model == "laser":
         for flag in EXTRA_FLAGS:
             key = flag.lstrip("-").replace("-", "_")

@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +39,7 @@ class RunSpec:
     rtol: float
     initial: str = "paper"  # "paper": the state of Sect. II.C; "pumped": the unpaired steady state
     method: str = "auto"
-    rtol_linear: Optional[float] = None  # DynamicsOptions.rtol_linear (Magnus: the tiny-|Delta| phases)
+    rtol_linear: float | None = None  # DynamicsOptions.rtol_linear (Magnus: the tiny-|Delta| phases)
 
 
 #: Per (figure, panel): the full and the --quick run.  Figs. 4 and 5 converge by t ~ 8e3
@@ -52,12 +52,17 @@ class RunSpec:
 #: In the long collapses of Fig. 6 (|Delta| down to 1e-170) the pairing sector is linear and
 #: the looser rtol_linear = 1e-2 only shifts the next burst (by ~1% of its time, measured)
 #: for half the steps.
-SETTINGS: Dict[tuple, Dict[str, RunSpec]] = {
+SETTINGS: dict[tuple, dict[str, RunSpec]] = {
     ("fig4", ""): {"full": RunSpec(15000.0, 4, 1e-6), "quick": RunSpec(4000.0, 3, 1e-5)},
     ("fig5", ""): {"full": RunSpec(6000.0, 4, 1e-6), "quick": RunSpec(3000.0, 3, 1e-5)},
-    ("fig6", "a"): {"full": RunSpec(3.0e6, 2, 1e-4, rtol_linear=1e-2), "quick": RunSpec(5.0e4, 2, 1e-3, rtol_linear=1e-2)},
-    ("fig6", "b"): {"full": RunSpec(3.0e6, 2, 1e-4, "pumped", rtol_linear=1e-2),
-                    "quick": RunSpec(5.0e4, 2, 1e-3, "pumped", rtol_linear=1e-2)},
+    ("fig6", "a"): {
+        "full": RunSpec(3.0e6, 2, 1e-4, rtol_linear=1e-2),
+        "quick": RunSpec(5.0e4, 2, 1e-3, rtol_linear=1e-2),
+    },
+    ("fig6", "b"): {
+        "full": RunSpec(3.0e6, 2, 1e-4, "pumped", rtol_linear=1e-2),
+        "quick": RunSpec(5.0e4, 2, 1e-3, "pumped", rtol_linear=1e-2),
+    },
 }
 
 
@@ -67,14 +72,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--quick", action="store_true", help="reduced grid and run length (smoke run)")
     p.add_argument("--quiet", action="store_true", help="no progress bars, no human summary")
-    p.add_argument("--method", default=None, help="integrator (default: auto -- DOP853 for Figs. 4-5, magnus4 for Fig. 6)")
+    p.add_argument(
+        "--method", default=None, help="integrator (default: auto -- DOP853 for Figs. 4-5, magnus4 for Fig. 6)"
+    )
     p.add_argument("--t-max", type=float, default=None, metavar="T", help="override the run length of every curve")
-    p.add_argument("--initial", choices=INITIALS, default=None,
-                   help="start of every curve: 'paper' (Sect. II.C) or 'pumped' (default: per panel, see docs)")
-    p.add_argument("--no-stability", action="store_true", help="skip the linear-stability analysis of the steady states")
+    p.add_argument(
+        "--initial",
+        choices=INITIALS,
+        default=None,
+        help="start of every curve: 'paper' (Sect. II.C) or 'pumped' (default: per panel, see docs)",
+    )
+    p.add_argument(
+        "--no-stability", action="store_true", help="skip the linear-stability analysis of the steady states"
+    )
 
 
-def _panels(fig: str) -> List[str]:
+def _panels(fig: str) -> list[str]:
     """The panel keys of one figure (``""`` or ``"a"``, ``"b"``)."""
     from keldysh.paper.params import FIGURES
 
@@ -83,7 +96,7 @@ def _panels(fig: str) -> List[str]:
 
 def _spec(fig: str, panel: str, mode: str, args: argparse.Namespace) -> RunSpec:
     spec = SETTINGS[(fig, panel)][mode]
-    changes: Dict[str, Any] = {}
+    changes: dict[str, Any] = {}
     if args.t_max is not None:
         if not (math.isfinite(args.t_max) and args.t_max > 0):
             raise ParameterError("t-max", f"must be > 0 (got {args.t_max})")
@@ -95,7 +108,9 @@ def _spec(fig: str, panel: str, mode: str, args: argparse.Namespace) -> RunSpec:
     return replace(spec, **changes) if changes else spec
 
 
-def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: argparse.Namespace) -> List[Dict[str, Any]]:
+def _panel(
+    fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: argparse.Namespace
+) -> list[dict[str, Any]]:
     """Integrate every coupling of one panel (batched) and compare with the steady states."""
     from keldysh.paper.analytic import delta_eq23
     from keldysh.paper.params import preset
@@ -108,10 +123,15 @@ def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: a
     spec = _spec(fig, panel, mode, args)
     grid = momentum_grid(model, order=spec.order)
     progress = False if args.quiet else None
-    runs = simulate_many(model, [float(V) for V in Vs], t_max=spec.t_max, grid=grid, progress=progress,
-                         initial=None if spec.initial == "paper" else spec.initial,
-                         options={"order": spec.order, "rtol": spec.rtol, "method": spec.method,
-                                  "rtol_linear": spec.rtol_linear})
+    runs = simulate_many(
+        model,
+        [float(V) for V in Vs],
+        t_max=spec.t_max,
+        grid=grid,
+        progress=progress,
+        initial=None if spec.initial == "paper" else spec.initial,
+        options={"order": spec.order, "rtol": spec.rtol, "method": spec.method, "rtol_linear": spec.rtol_linear},
+    )
     curves = []
     for V, res in zip(Vs, runs):
         V = float(V)
@@ -125,7 +145,7 @@ def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: a
         scale = float(np.abs(s_eq10).max())
         # meaningful only where there is a steady pairing (below threshold both sides tend to 0)
         s_dev = float(np.abs(res.s21 - s_eq10).max() / scale) if (scale > 0 and master.delta > 0) else None
-        stab: Dict[str, Any] = {}
+        stab: dict[str, Any] = {}
         if not args.no_stability and master.delta > 0:
             st = linear_stability(model, V, grid=grid, delta=master.delta)
             fit = relaxation_fit(res.times, res.abs_Delta, final=master.delta)
@@ -139,38 +159,58 @@ def _panel(fig: str, panel: str, preset_name: str, Vs: tuple, mode: str, args: a
                 "relaxation_time_dynamics": fit["decay_time"] if fit else None,
             }
         label = f"V = {V:g}" + (f" ({panel})" if panel else "")
-        curves.append({
-            "figure": fig, "panel": panel, "preset": preset_name, "label": label,
-            "V": V, "Omega": model.Omega, "Gamma": model.Gamma, "gamma2": model.gamma2,
-            "initial": spec.initial,
-            "delta_final": res.delta_final,
-            "t_converged": res.t_converged,
-            "delta_steady_state": master.delta,
-            "V_c_master": master.V_c,
-            "delta_eq23": d23,
-            "delta_eq23_cutoff": d23c,
-            "delta_eq19": eq19.delta,
-            "V_c_eq19": eq19.V_c,
-            "relative_difference": (res.delta_final / master.delta - 1.0) if master.delta > 0 else None,
-            "delta_average_last_10pct": res.delta_average(0.1),
-            "relative_difference_average": (res.delta_average(0.1) / master.delta - 1.0) if master.delta > 0 else None,
-            "s21_max_relative_deviation": s_dev,
-            **stab,
-            "t_max": spec.t_max, "t_end": float(res.times[-1]), "method": res.options.method, "rtol": res.options.rtol,
-            "nodes": int(grid.size), "steps": res.diagnostics.get("steps"), "seconds": res.diagnostics.get("seconds"),
-            "physical": res.diagnostics.get("physical"), "nambu_min_eig": res.diagnostics.get("nambu_min_eig"),
-            # arrays for the files (dropped from the JSON summary)
-            "_times": res.times, "_Delta": res.Delta, "_q": grid.q, "_s21": res.s21, "_s21_eq10": s_eq10,
-        })
+        curves.append(
+            {
+                "figure": fig,
+                "panel": panel,
+                "preset": preset_name,
+                "label": label,
+                "V": V,
+                "Omega": model.Omega,
+                "Gamma": model.Gamma,
+                "gamma2": model.gamma2,
+                "initial": spec.initial,
+                "delta_final": res.delta_final,
+                "t_converged": res.t_converged,
+                "delta_steady_state": master.delta,
+                "V_c_master": master.V_c,
+                "delta_eq23": d23,
+                "delta_eq23_cutoff": d23c,
+                "delta_eq19": eq19.delta,
+                "V_c_eq19": eq19.V_c,
+                "relative_difference": (res.delta_final / master.delta - 1.0) if master.delta > 0 else None,
+                "delta_average_last_10pct": res.delta_average(0.1),
+                "relative_difference_average": (res.delta_average(0.1) / master.delta - 1.0)
+                if master.delta > 0
+                else None,
+                "s21_max_relative_deviation": s_dev,
+                **stab,
+                "t_max": spec.t_max,
+                "t_end": float(res.times[-1]),
+                "method": res.options.method,
+                "rtol": res.options.rtol,
+                "nodes": int(grid.size),
+                "steps": res.diagnostics.get("steps"),
+                "seconds": res.diagnostics.get("seconds"),
+                "physical": res.diagnostics.get("physical"),
+                "nambu_min_eig": res.diagnostics.get("nambu_min_eig"),
+                # arrays for the files (dropped from the JSON summary)
+                "_times": res.times,
+                "_Delta": res.Delta,
+                "_q": grid.q,
+                "_s21": res.s21,
+                "_s21_eq10": s_eq10,
+            }
+        )
     return curves
 
 
-def _complete_condition(fig: str, mode: str, out: Path, curves: List[Dict[str, Any]], t_limit: float) -> Dict[str, Any]:
+def _complete_condition(fig: str, mode: str, out: Path, curves: list[dict[str, Any]], t_limit: float) -> dict[str, Any]:
     """Fig. 4 seen with the complete self-consistency (docs/meanfield.md): the paper's model rebuilt on
     the engine, both conditions at V = 5, and the full Eq. (17) dynamics started at the in-phase |Delta|."""
-    from keldysh.paper import params
     from keldysh.meanfield import simulate, solve_gap
     from keldysh.models.laser import laser_model, laser_values
+    from keldysh.paper import params
     from keldysh.paper.results_plot import _pyplot, _save, write_csv
 
     preset_name, Vs = params.FIGURES[fig]["panels"][""]
@@ -187,56 +227,100 @@ def _complete_condition(fig: str, mode: str, out: Path, curves: List[Dict[str, A
     figure, ax = plt.subplots(figsize=(6.4, 4.2))
     paper = next((c for c in curves if c["V"] == V), None)
     if paper is not None:
-        ax.semilogy(paper["_times"], np.abs(paper["_Delta"]), color="C0", lw=1.4,
-                    label=f"in-phase dynamics (Eq. 18 projection), V = {V:g}")
-    ax.semilogy(run.times, np.where(absd > 0, absd, np.nan), color="C3", lw=1.4,
-                label=f"full Eq. (17) dynamics from the in-phase |Delta|, V = {V:g}")
+        ax.semilogy(
+            paper["_times"],
+            np.abs(paper["_Delta"]),
+            color="C0",
+            lw=1.4,
+            label=f"in-phase dynamics (Eq. 18 projection), V = {V:g}",
+        )
+    ax.semilogy(
+        run.times,
+        np.where(absd > 0, absd, np.nan),
+        color="C3",
+        lw=1.4,
+        label=f"full Eq. (17) dynamics from the in-phase |Delta|, V = {V:g}",
+    )
     ax.axhline(ip.delta, color="k", ls=":", lw=1.0, label=rf"in-phase gap equation: $|\Delta| = {ip.delta:.4g}$")
     ax.set_xlabel("$t$")
     ax.set_ylabel(r"$|\Delta(t)|$")
-    ax.set_title(f"{fig[:3].capitalize()}. {fig[3:]} with the complete self-consistency: complete condition "
-                 f"|Delta| = {cp.delta:g}", fontsize=9)
+    ax.set_title(
+        f"{fig[:3].capitalize()}. {fig[3:]} with the complete self-consistency: complete condition "
+        f"|Delta| = {cp.delta:g}",
+        fontsize=9,
+    )
     ax.legend(fontsize=8, loc="center right")
     figure.tight_layout()
     png = out / f"{fig}_c_complete.png"
     _save(figure, png)
     plt.close(figure)
-    return {"V": V, "delta_in_phase": ip.delta, "delta_complete": cp.delta, "reason_complete": cp.reason,
-            "full_dynamics_final_abs_Delta": float(absd[-1]), "t_max": t_max, "files": [name, png.name]}
+    return {
+        "V": V,
+        "delta_in_phase": ip.delta,
+        "delta_complete": cp.delta,
+        "reason_complete": cp.reason,
+        "full_dynamics_final_abs_Delta": float(absd[-1]),
+        "t_max": t_max,
+        "files": [name, png.name],
+    }
 
 
-def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> Dict[str, Any]:
+def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> dict[str, Any]:
     from keldysh.paper.params import FIGURES
     from keldysh.paper.results_plot import plot_delta_panel, plot_s21_panel, write_csv
 
-    curves: List[Dict[str, Any]] = []
+    curves: list[dict[str, Any]] = []
     for panel, (preset_name, Vs) in FIGURES[fig]["panels"].items():
         curves += _panel(fig, panel, preset_name, tuple(Vs), mode, args)
-    files: List[str] = []
+    files: list[str] = []
     for c in curves:
         tag = f"{fig}{c['panel']}_V{c['V']:g}"
-        files.append(write_csv(out / f"{tag}_delta.csv", ["t", "abs_Delta", "Re_Delta", "Im_Delta"],
-                               [c["_times"], np.abs(c["_Delta"]), c["_Delta"].real, c["_Delta"].imag]).name)
-        files.append(write_csv(out / f"{tag}_s21.csv", ["q", "Re_s21_dynamics", "Im_s21_dynamics", "Re_s21_eq10", "Im_s21_eq10"],
-                               [c["_q"], c["_s21"].real, c["_s21"].imag, c["_s21_eq10"].real, c["_s21_eq10"].imag]).name)
-    plot_curves = [dict(times=c["_times"], abs_Delta=np.abs(c["_Delta"]), label=c["label"],
-                        delta_eq23_cutoff=c["delta_eq23_cutoff"], delta_steady_state=c["delta_steady_state"],
-                        q=c["_q"], s21=c["_s21"], s21_eq10=c["_s21_eq10"]) for c in curves]
+        files.append(
+            write_csv(
+                out / f"{tag}_delta.csv",
+                ["t", "abs_Delta", "Re_Delta", "Im_Delta"],
+                [c["_times"], np.abs(c["_Delta"]), c["_Delta"].real, c["_Delta"].imag],
+            ).name
+        )
+        files.append(
+            write_csv(
+                out / f"{tag}_s21.csv",
+                ["q", "Re_s21_dynamics", "Im_s21_dynamics", "Re_s21_eq10", "Im_s21_eq10"],
+                [c["_q"], c["_s21"].real, c["_s21"].imag, c["_s21_eq10"].real, c["_s21_eq10"].imag],
+            ).name
+        )
+    plot_curves = [
+        dict(
+            times=c["_times"],
+            abs_Delta=np.abs(c["_Delta"]),
+            label=c["label"],
+            delta_eq23_cutoff=c["delta_eq23_cutoff"],
+            delta_steady_state=c["delta_steady_state"],
+            q=c["_q"],
+            s21=c["_s21"],
+            s21_eq10=c["_s21_eq10"],
+        )
+        for c in curves
+    ]
     m0 = curves[0]
     if fig == "fig6":
         for c, pc in zip(curves, plot_curves):
             pc["delta_eq23_cutoff"] = None  # Eq. (23) assumes Omega >> Gamma: not drawn for Fig. 6
             start = "state of Sect. II.C" if c["initial"] == "paper" else "pumped unpaired state"
-            title = (f"Fig. 6({c['panel']}): Omega = {c['Omega']:g}, Gamma = {c['Gamma']:g}, gamma2 = {c['gamma2']:g}, "
-                     f"V = {c['V']:g}\nstart: {start}")
+            title = (
+                f"Fig. 6({c['panel']}): Omega = {c['Omega']:g}, Gamma = {c['Gamma']:g}, gamma2 = {c['gamma2']:g}, "
+                f"V = {c['V']:g}\nstart: {start}"
+            )
             files.append(plot_delta_panel(out / f"fig6{c['panel']}_delta.png", [pc], title, log_companion=True).name)
-            files.append(plot_s21_panel(out / f"fig6{c['panel']}_s21.png", [pc], f"Fig. 6({c['panel']}) s21(q)", qmax=0.05).name)
+            files.append(
+                plot_s21_panel(out / f"fig6{c['panel']}_s21.png", [pc], f"Fig. 6({c['panel']}) s21(q)", qmax=0.05).name
+            )
     else:
         caption = f"{fig[:3].capitalize()}. {fig[3:]}: Omega = {m0['Omega']:g}, Gamma = {m0['Gamma']:g}, gamma2 = {m0['gamma2']:g}"
         files.append(plot_delta_panel(out / f"{fig}_a_delta.png", plot_curves, caption + " (a)").name)
         sc = [pc for pc, c in zip(plot_curves, curves) if c["delta_steady_state"] > 0] or plot_curves
         files.append(plot_s21_panel(out / f"{fig}_b_s21.png", sc, caption + " (b)", qmax=0.06).name)
-    result: Dict[str, Any] = {}
+    result: dict[str, Any] = {}
     if fig == "fig4":  # the paper's prescription and the complete condition side by side
         cc = _complete_condition(fig, mode, out, curves, _spec(fig, "", mode, args).t_max)
         files += cc.pop("files")
@@ -245,15 +329,24 @@ def _figure(fig: str, mode: str, out: Path, args: argparse.Namespace) -> Dict[st
     return {"curves": clean, "files": files, **result}
 
 
-def _human(summary: Dict[str, Any]) -> str:
+def _human(summary: dict[str, Any]) -> str:
     lines = []
     for fig, blk in summary.items():
         lines.append(f"{fig}:")
         for c in blk["curves"]:
             tc = "never (1%)" if c["t_converged"] is None else f"{c['t_converged']:.4g}"
-            rel = "" if c["relative_difference"] is None else (
-                f" ({c['relative_difference']:+.1e}; average over the last 10%: {c['relative_difference_average']:+.1e})")
-            dev = "" if c["s21_max_relative_deviation"] is None else f"; s21 vs Eq. 10: {c['s21_max_relative_deviation']:.1e}"
+            rel = (
+                ""
+                if c["relative_difference"] is None
+                else (
+                    f" ({c['relative_difference']:+.1e}; average over the last 10%: {c['relative_difference_average']:+.1e})"
+                )
+            )
+            dev = (
+                ""
+                if c["s21_max_relative_deviation"] is None
+                else f"; s21 vs Eq. 10: {c['s21_max_relative_deviation']:.1e}"
+            )
             lines.append(
                 f"  {c['label']:>14}: |Delta|(t={c['t_end']:.3g}) = {c['delta_final']:.6g}; exact gap eq. {c['delta_steady_state']:.6g}{rel}; "
                 f"Eq. 23 (cutoff V_c) {c['delta_eq23_cutoff']:.4g}; converged at t = {tc}{dev}; {c['seconds']:.1f} s"
@@ -267,9 +360,11 @@ def _human(summary: Dict[str, Any]) -> str:
                 )
         cc = blk.get("complete_condition")
         if cc:
-            lines.append(f"  complete condition (Eq. 17 in full), V = {cc['V']:g}: |Delta| = {cc['delta_complete']:g} "
-                         f"({cc['reason_complete'] or 'superconducting'}); in-phase {cc['delta_in_phase']:.6g}; the full "
-                         f"dynamics from the in-phase state reaches |Delta| = {cc['full_dynamics_final_abs_Delta']:.2e} at t = {cc['t_max']:g}")
+            lines.append(
+                f"  complete condition (Eq. 17 in full), V = {cc['V']:g}: |Delta| = {cc['delta_complete']:g} "
+                f"({cc['reason_complete'] or 'superconducting'}); in-phase {cc['delta_in_phase']:.6g}; the full "
+                f"dynamics from the in-phase state reaches |Delta| = {cc['full_dynamics_final_abs_Delta']:.2e} at t = {cc['t_max']:g}"
+            )
         lines.append(f"  files: {', '.join(blk['files'])}")
     return "\n".join(lines)
 
@@ -292,7 +387,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ParameterError("out", f"cannot create {str(out)!r}: {exc.strerror}") from None
     t0 = time.perf_counter()
-    summary: Dict[str, Any] = {}
+    summary: dict[str, Any] = {}
     for fig in figs:
         summary[fig] = _figure(fig, mode, out, args)
     # merge with an existing summary so `reproduce fig4` then `reproduce fig6` keeps both
@@ -301,7 +396,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = out / "summary.json"
     with locked(out):  # concurrent runs into one folder merge one after the other
-        merged: Dict[str, Any] = {}
+        merged: dict[str, Any] = {}
         if path.exists():
             try:
                 merged = json.loads(path.read_text())

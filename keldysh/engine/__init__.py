@@ -13,5 +13,18 @@ from keldysh.engine.lindblad import ClosureError, Lindbladian, Mean, SteadyState
 from keldysh.engine.operators import FermionOperator, Mode, fermions
 from keldysh.engine.residues import IntegrationError, integrate_omega
 
-__all__ = ["fermions", "FermionOperator", "Mode", "Lindbladian", "ClosureError", "SteadyStateError", "Mean",
-           "omega", "integrate_omega", "IntegrationError", "compile", "Compiled", "fermi"]
+__all__ = [
+    "fermions",
+    "FermionOperator",
+    "Mode",
+    "Lindbladian",
+    "ClosureError",
+    "SteadyStateError",
+    "Mean",
+    "omega",
+    "integrate_omega",
+    "IntegrationError",
+    "compile",
+    "Compiled",
+    "fermi",
+]

@@ -14,8 +14,9 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any
 
 from keldysh._version import __version__
 
@@ -23,10 +24,10 @@ __all__ = ["compile", "Compiled", "Lambdified", "cache_dir", "clear_cache", "exp
 
 _CACHE: dict = {}
 _LOCK = threading.Lock()
-_FINGERPRINT: Optional[str] = None
+_FINGERPRINT: str | None = None
 
 
-def cache_dir() -> Optional[Path]:
+def cache_dir() -> Path | None:
     """Directory of the on-disk cache of generated NumPy code, or ``None`` when disabled.
 
     ``KELDYSH_CACHE_DIR`` overrides the location; ``KELDYSH_CACHE_DIR=off`` disables it.  The
@@ -65,8 +66,18 @@ class Lambdified:
     (e.g. polynomial degrees); ``.from_disk`` tells where the code came from.
     """
 
-    def __init__(self, name: str, func: Callable, source: str, expr_fn: Callable, args_fn: Callable,
-                 meta: Dict[str, Any], expr: Any = None, args: Any = None, from_disk: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        func: Callable,
+        source: str,
+        expr_fn: Callable,
+        args_fn: Callable,
+        meta: dict[str, Any],
+        expr: Any = None,
+        args: Any = None,
+        from_disk: bool = False,
+    ) -> None:
         self.__name__ = name
         self._func = func
         self.source = source
@@ -93,7 +104,11 @@ class Lambdified:
         return self._args
 
     def __repr__(self) -> str:
-        return f"<compiled {self.__name__}: {len(self.args)} args>" if self._args is not None else f"<compiled {self.__name__}>"
+        return (
+            f"<compiled {self.__name__}: {len(self.args)} args>"
+            if self._args is not None
+            else f"<compiled {self.__name__}>"
+        )
 
 
 def _namespace() -> dict:
@@ -107,7 +122,7 @@ def _namespace() -> dict:
     return ns
 
 
-def _load(path: Path, name: str, expr_fn: Callable, args_fn: Callable) -> Optional[Lambdified]:
+def _load(path: Path, name: str, expr_fn: Callable, args_fn: Callable) -> Lambdified | None:
     try:
         data = json.loads(path.read_text())
         ns = _namespace()
@@ -120,7 +135,7 @@ def _load(path: Path, name: str, expr_fn: Callable, args_fn: Callable) -> Option
     return Lambdified(name, func, data["source"], expr_fn, args_fn, data.get("meta", {}), from_disk=True)
 
 
-def _store(path: Path, source: str, func_name: str, meta: Dict[str, Any], scalar: bool = False) -> None:
+def _store(path: Path, source: str, func_name: str, meta: dict[str, Any], scalar: bool = False) -> None:
     """Write one entry atomically (temporary file + rename)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,7 +195,9 @@ def _validate(expr: Any, args: Sequence[Any]):
             yield from e
         else:
             if isinstance(e, str) or not isinstance(e, (sp.Basic, int, float, complex)):
-                raise TypeError(f"compile: expression must be SymPy (got {type(e).__name__}); strings are never evaluated")
+                raise TypeError(
+                    f"compile: expression must be SymPy (got {type(e).__name__}); strings are never evaluated"
+                )
             yield e
 
     free = set()
@@ -256,8 +273,17 @@ def compile(expr: Any, args: Sequence[Any], modules: str = "numpy", cse: bool = 
     return fn
 
 
-def _build(name: str, key: str, expr_fn: Callable, args_fn: Callable, modules: str, cse: bool,
-           meta_fn: Optional[Callable], expr: Any = None, args: Any = None) -> Lambdified:
+def _build(
+    name: str,
+    key: str,
+    expr_fn: Callable,
+    args_fn: Callable,
+    modules: str,
+    cse: bool,
+    meta_fn: Callable | None,
+    expr: Any = None,
+    args: Any = None,
+) -> Lambdified:
     """Load the generated code of ``key`` from disk, or generate (and store) it."""
     cdir = cache_dir() if modules == "numpy" else None
     path = None

@@ -26,19 +26,20 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from keldysh.errors import ParameterError
 from keldysh.engine.operators import Terms, operator_terms, word_str
+from keldysh.errors import ParameterError
 
 __all__ = ["GaussianData", "gaussian_data", "numeric_steady_state", "NumericSteadyState", "resolve_values"]
 
 
-def resolve_values(L, values: Mapping[Any, Any]) -> Dict[sp.Symbol, Any]:
+def resolve_values(L, values: Mapping[Any, Any]) -> dict[sp.Symbol, Any]:
     """``{symbol: number}`` for the free symbols of ``L`` from ``values`` (keys: symbols or their names).
 
     Symbols that the model does not contain are ignored (one ``values`` may serve several
@@ -50,7 +51,7 @@ def resolve_values(L, values: Mapping[Any, Any]) -> Dict[sp.Symbol, Any]:
         raise ParameterError("values", f"must be a mapping {{symbol: number}} (got {type(values).__name__})")
     free = L.free_symbols()
     by_name = {s.name: s for s in free}
-    out: Dict[sp.Symbol, Any] = {}
+    out: dict[sp.Symbol, Any] = {}
     for key, v in values.items():
         if isinstance(key, str):
             sym = by_name.get(key)
@@ -60,8 +61,11 @@ def resolve_values(L, values: Mapping[Any, Any]) -> Dict[sp.Symbol, Any]:
         elif isinstance(key, sp.Symbol):
             sym = key
             if sym not in free and sym.name in by_name:
-                raise ParameterError(sym.name, "the model's symbol of this name has other assumptions "
-                                     f"({by_name[sym.name].assumptions0 or 'none'}); pass the model's own symbol or its name")
+                raise ParameterError(
+                    sym.name,
+                    "the model's symbol of this name has other assumptions "
+                    f"({by_name[sym.name].assumptions0 or 'none'}); pass the model's own symbol or its name",
+                )
         else:
             raise ParameterError("values", f"keys must be SymPy symbols or their names (got {key!r})")
         if isinstance(v, sp.Basic):
@@ -104,7 +108,7 @@ def _nambu_index(letter, index: Mapping[Any, int], n: int) -> int:
     return index[m] + (n if d else 0)
 
 
-def bdg_matrix(terms: Terms, index: Mapping[Any, int], n: int, subs, what: str) -> Tuple[np.ndarray, complex]:
+def bdg_matrix(terms: Terms, index: Mapping[Any, int], n: int, subs, what: str) -> tuple[np.ndarray, complex]:
     """``(h, z)`` with ``terms = Psi^+ h Psi / 2 + z`` for an even operator of degree <= 2."""
     h = np.zeros((2 * n, 2 * n), dtype=complex)
     z = 0j
@@ -144,7 +148,7 @@ class GaussianData:
     h: np.ndarray
     K: np.ndarray
     M: np.ndarray
-    dephasing: List[Tuple[float, np.ndarray]]
+    dephasing: list[tuple[float, np.ndarray]]
 
     @property
     def n(self) -> int:
@@ -157,7 +161,7 @@ def gaussian_data(L, values: Mapping[Any, Any], subs: Mapping[sp.Symbol, Any] | 
     n, index = L.n, L.index
     h, _ = bdg_matrix(L.H, index, n, subs, "H")
     M = np.zeros((2 * n, 2 * n), dtype=complex)
-    deph: List[Tuple[float, np.ndarray]] = []
+    deph: list[tuple[float, np.ndarray]] = []
     for k, ((rate, J), kind) in enumerate(zip(L.jumps, L.jump_kinds)):
         r = _num(rate, subs, f"rate of jump {k}")
         if abs(r.imag) > 0 or r.real < 0:
@@ -170,7 +174,7 @@ def gaussian_data(L, values: Mapping[Any, Any], subs: Mapping[sp.Symbol, Any] | 
             ell, z = bdg_matrix(J, index, n, subs, f"jump {k}")
             h = h + r * z.imag * ell
             deph.append((r, ell))
-    swap = np.r_[n:2 * n, 0:n]  # tau X tau permutes rows and columns particle <-> hole
+    swap = np.r_[n : 2 * n, 0:n]  # tau X tau permutes rows and columns particle <-> hole
     K = h - 0.5j * (M + M.conj()[np.ix_(swap, swap)])
     for r, ell in deph:
         K = K - 0.5j * r * (ell @ ell)
@@ -188,8 +192,10 @@ def _tau(n: int) -> np.ndarray:
 def _undamped_message(K: np.ndarray) -> str:
     ev = np.linalg.eigvals(K)
     worst = ev[np.argmax(ev.imag)]
-    return (f"no unique steady state: the single-particle mode with frequency {worst.real:.6g} is undamped "
-            f"(decay rate {max(-worst.imag, 0.0) + 0.0:.3g}); every mode needs damping > 0: add a jump that reaches it")
+    return (
+        f"no unique steady state: the single-particle mode with frequency {worst.real:.6g} is undamped "
+        f"(decay rate {max(-worst.imag, 0.0) + 0.0:.3g}); every mode needs damping > 0: add a jump that reaches it"
+    )
 
 
 def _check_damped(K: np.ndarray) -> None:
@@ -219,8 +225,10 @@ def _solve_dephasing(data: GaussianData) -> np.ndarray:
             lu, piv = sla.lu_factor(S, check_finite=False)
         piv_abs = np.abs(np.diag(lu))
         if piv_abs.min() <= 1e-11 * piv_abs.max():  # '<=': an all-zero block (1 x 1) is singular too
-            raise SteadyStateError("no unique steady state: the bilinear equations are singular "
-                                   "(a conserved quantity, e.g. populations under pure dephasing)")
+            raise SteadyStateError(
+                "no unique steady state: the bilinear equations are singular "
+                "(a conserved quantity, e.g. populations under pure dephasing)"
+            )
         g = sla.lu_solve((lu, piv), -M.reshape(-1, order="F"))
         return g.reshape(d, d, order="F")
     import scipy.sparse.linalg as spla
@@ -244,11 +252,13 @@ def _solve_dephasing(data: GaussianData) -> np.ndarray:
     G = x.reshape(d, d)
     res = -1j * K @ G + 1j * G @ K.conj().T + M + sum(r * (ell @ G @ ell) for r, ell in data.dephasing)
     if info != 0 or np.abs(res).max() > 1e-8 * max(1.0, np.abs(M).max()):
-        raise SteadyStateError(f"the dephasing steady state did not converge (GMRES info {info}, residual {np.abs(res).max():.2e})")
+        raise SteadyStateError(
+            f"the dephasing steady state did not converge (GMRES info {info}, residual {np.abs(res).max():.2e})"
+        )
     return G
 
 
-def _blocks(data: GaussianData) -> List[np.ndarray]:
+def _blocks(data: GaussianData) -> list[np.ndarray]:
     """Index sets of the independent blocks (connected components of ``K``, ``M`` and the dephasing)."""
     from scipy.sparse.csgraph import connected_components
 
@@ -283,8 +293,9 @@ def steady_covariance(data: GaussianData) -> np.ndarray:
             G[ix] = np.eye(len(idx)) - G[np.ix_(src, src)][np.ix_(order, order)].T
             continue
         solved[tuple(int(i) for i in idx)] = idx
-        sub = GaussianData(h=data.h[ix], K=data.K[ix], M=data.M[ix],
-                           dephasing=[(r, ell[ix]) for r, ell in data.dephasing])
+        sub = GaussianData(
+            h=data.h[ix], K=data.K[ix], M=data.M[ix], dephasing=[(r, ell[ix]) for r, ell in data.dephasing]
+        )
         _check_damped(sub.K)
         if sub.dephasing:
             G[ix] = _solve_dephasing(sub)

@@ -19,7 +19,8 @@ Conventions (stated once; ``docs/engine.md``, tested in ``tests/engine/test_conv
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -28,11 +29,20 @@ from keldysh.engine import operators as O
 from keldysh.engine.lindblad import ClosureError, heisenberg
 from keldysh.engine.operators import Terms, word_str
 
-__all__ = ["nambu_spinor", "retarded_kernel", "symbolic_greens", "sigma_keldysh", "numeric_greens",
-           "block_inverse", "distribution_matrix", "jump_matrix", "reservoir_sigma_keldysh"]
+__all__ = [
+    "nambu_spinor",
+    "retarded_kernel",
+    "symbolic_greens",
+    "sigma_keldysh",
+    "numeric_greens",
+    "block_inverse",
+    "distribution_matrix",
+    "jump_matrix",
+    "reservoir_sigma_keldysh",
+]
 
 
-def nambu_spinor(L) -> List[Terms]:
+def nambu_spinor(L) -> list[Terms]:
     """The operators ``Psi_a`` (``c_1..c_n, c_1^+..c_n^+``) as normal-ordered dicts."""
     out = [{((m, False),): sp.Integer(1)} for m in L.modes]
     out += [{((m, True),): sp.Integer(1)} for m in L.modes]
@@ -52,7 +62,9 @@ def retarded_kernel(L) -> sp.Matrix:
         res = heisenberg(L.H, L.jumps, psi)
         for w, cf in res.items():
             if len(w) != 1:
-                raise ClosureError(f"d Psi_{a}/dt contains {word_str(w)}: the Heisenberg equation of the spinor is not linear")
+                raise ClosureError(
+                    f"d Psi_{a}/dt contains {word_str(w)}: the Heisenberg equation of the spinor is not linear"
+                )
             K[a, _nambu_position(L, w[0])] += sp.I * cf
     return K.applyfunc(sp.expand)
 

@@ -23,7 +23,8 @@ else raises :class:`ClosureError` naming the term.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import sympy as sp
 
@@ -53,7 +54,7 @@ class Mean(sp.Symbol):
 
 
 # ----------------------------------------------------------------------------- structure
-def _parity_split(terms: Terms) -> Tuple[Terms, Terms]:
+def _parity_split(terms: Terms) -> tuple[Terms, Terms]:
     even = {w: c for w, c in terms.items() if len(w) % 2 == 0}
     odd = {w: c for w, c in terms.items() if len(w) % 2 == 1}
     return even, odd
@@ -79,31 +80,36 @@ def classify_jump(terms: Terms, label: str = "jump") -> str:
     if 1 in degs:
         w = next(w for w in terms if len(w) == 1)
         raise ClosureError(
-            f"{label}: mixes an odd term ({word_str(w)}) with even ones; a jump must have definite fermion parity")
+            f"{label}: mixes an odd term ({word_str(w)}) with even ones; a jump must have definite fermion parity"
+        )
     quad = {w: c for w, c in terms.items() if len(w) == 2}
     diff = O.add(quad, O.scale(O.dagger(quad), -1))
     bad = [w for w, c in O.normal_order(diff).items() if len(w) == 2 and sp.simplify(c) != 0]
     if bad:
         raise ClosureError(
             f"{label}: the quadratic jump is not Hermitian (term {word_str(bad[0])}); only Hermitian quadratic "
-            "jumps (dephasing) keep the bilinear equations closed (declare real symbols real=True)")
+            "jumps (dephasing) keep the bilinear equations closed (declare real symbols real=True)"
+        )
     return "quadratic"
 
 
 def _check_hamiltonian(terms: Terms) -> None:
     for w in terms:
         if len(w) > 2:
-            raise ClosureError(f"H: term {word_str(w)} has degree {len(w)}; H must be quadratic (mean-field decouple it first)")
+            raise ClosureError(
+                f"H: term {word_str(w)} has degree {len(w)}; H must be quadratic (mean-field decouple it first)"
+            )
         if len(w) == 1:
             raise ClosureError(f"H: term {word_str(w)} is odd in the fermions; H must be even")
     diff = O.normal_order(O.add(terms, O.scale(O.dagger(terms), -1)))
     bad = [w for w, c in diff.items() if sp.simplify(c) != 0]
     if bad:
         raise ClosureError(
-            f"H is not Hermitian: term {word_str(bad[0])} lacks its conjugate (declare real symbols real=True)")
+            f"H is not Hermitian: term {word_str(bad[0])} lacks its conjugate (declare real symbols real=True)"
+        )
 
 
-def heisenberg(H: Terms, jumps: Sequence[Tuple[sp.Expr, Terms]], op: Terms) -> Terms:
+def heisenberg(H: Terms, jumps: Sequence[tuple[sp.Expr, Terms]], op: Terms) -> Terms:
     """Parity-graded Heisenberg generator ``dO/dt`` of ``op`` (normal-ordered dict).
 
     ``i [H, O] + sum_k r_k ( s L_k^+ O L_k - {L_k^+ L_k, O}/2 )`` with ``s = (-1)^{p(O) p(L_k)}``;
@@ -154,11 +160,11 @@ class Lindbladian:
     gamma_in/(gamma_in + gamma_out)
     """
 
-    def __init__(self, H: Any, jumps: Iterable[Tuple[Any, Any]] = (), modes: Optional[Sequence[Any]] = None) -> None:
+    def __init__(self, H: Any, jumps: Iterable[tuple[Any, Any]] = (), modes: Sequence[Any] | None = None) -> None:
         self.H: Terms = operator_terms(H, "H")
         _check_hamiltonian(self.H)
-        self.jumps: List[Tuple[sp.Expr, Terms]] = []
-        self.jump_kinds: List[str] = []
+        self.jumps: list[tuple[sp.Expr, Terms]] = []
+        self.jump_kinds: list[str] = []
         for k, item in enumerate(jumps):
             try:
                 rate, L = item
@@ -171,17 +177,17 @@ class Lindbladian:
             kind = classify_jump(terms, f"jump {k} ({_op_text(terms)})")
             self.jumps.append((rate, terms))
             self.jump_kinds.append(kind)
-        self.modes: Tuple[Any, ...] = self._mode_order(modes)
-        self.index: Dict[Any, int] = {m: i for i, m in enumerate(self.modes)}
+        self.modes: tuple[Any, ...] = self._mode_order(modes)
+        self.index: dict[Any, int] = {m: i for i, m in enumerate(self.modes)}
         names = [str(m) for m in self.modes]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValueError(f"two different modes are both named {sorted(dup)[0]!r}: create each mode once")
-        self._means: Dict[Tuple[str, int, int], Mean] = {}
-        self._ss_cache: Optional[Any] = None
+        self._means: dict[tuple[str, int, int], Mean] = {}
+        self._ss_cache: Any | None = None
 
     # -- modes and bilinears
-    def _mode_order(self, modes) -> Tuple[Any, ...]:
+    def _mode_order(self, modes) -> tuple[Any, ...]:
         found = {m for w in self.H for m, _ in w}
         for _, L in self.jumps:
             found |= {m for w in L for m, _ in w}
@@ -230,7 +236,7 @@ class Lindbladian:
             return sp.Integer(0)
         return self._sym("a", i, j) if i < j else -self._sym("a", j, i)
 
-    def canonical(self) -> List[Tuple[Mean, Terms]]:
+    def canonical(self) -> list[tuple[Mean, Terms]]:
         """The independent bilinears: ``<c_i^+ c_j>`` (i <= j) and ``<c_i c_j>`` (i < j), with operators."""
         out = []
         n = self.n
@@ -243,7 +249,7 @@ class Lindbladian:
         return out
 
     @property
-    def means(self) -> List[Mean]:
+    def means(self) -> list[Mean]:
         """The symbols of the independent bilinears (see :meth:`canonical`)."""
         return [s for s, _ in self.canonical()]
 
@@ -288,13 +294,15 @@ class Lindbladian:
             raise ClosureError(f"d<O>/dt contains {word_str(max(res, key=len))}")
         return sp.expand(self.mean(FermionOperator._wrap(res)))
 
-    def eom_system(self) -> Dict[Mean, sp.Expr]:
+    def eom_system(self) -> dict[Mean, sp.Expr]:
         """``{<X>: d<X>/dt}`` for every independent bilinear (:meth:`canonical`)."""
-        return {s: sp.expand(self.mean(FermionOperator._wrap(heisenberg(self.H, self.jumps, op))))
-                for s, op in self.canonical()}
+        return {
+            s: sp.expand(self.mean(FermionOperator._wrap(heisenberg(self.H, self.jumps, op))))
+            for s, op in self.canonical()
+        }
 
     # -- steady state
-    def steady_state(self, values: Optional[Mapping[Any, Any]] = None, simplify: bool = True):
+    def steady_state(self, values: Mapping[Any, Any] | None = None, simplify: bool = True):
         """The steady state, exact (``values=None``) or numeric.
 
         Parameters
@@ -327,7 +335,7 @@ class Lindbladian:
         return self._ss_cache[1]
 
     # -- Green's functions
-    def greens(self, w: Any = omega, values: Optional[Mapping[Any, Any]] = None):
+    def greens(self, w: Any = omega, values: Mapping[Any, Any] | None = None):
         """Nambu ``(G^R, G^A, G^K)`` at frequency ``w`` in the steady state.
 
         Nambu basis ``Psi = (c_1..c_n, c_1^+..c_n^+)``; ``G^R_ij(t) = -i theta(t) <{Psi_i(t), Psi_j^+}>``,

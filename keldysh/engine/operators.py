@@ -23,7 +23,8 @@ from __future__ import annotations
 import itertools
 import numbers
 import re
-from typing import Any, Dict, Hashable, Iterable, Tuple
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 import sympy as sp
 
@@ -43,9 +44,9 @@ __all__ = [
     "word_str",
 ]
 
-Letter = Tuple[Hashable, bool]  # (mode, is_creator)
-Word = Tuple[Letter, ...]
-Terms = Dict[Word, sp.Expr]
+Letter = tuple[Hashable, bool]  # (mode, is_creator)
+Word = tuple[Letter, ...]
+Terms = dict[Word, sp.Expr]
 
 # ----------------------------------------------------------------------------- dict algebra
 
@@ -162,10 +163,10 @@ class Mode:
         self.name = name
         self._order = next(_COUNTER)
 
-    def __lt__(self, other: "Mode") -> bool:
+    def __lt__(self, other: Mode) -> bool:
         return self._order < other._order
 
-    def __gt__(self, other: "Mode") -> bool:
+    def __gt__(self, other: Mode) -> bool:
         return self._order > other._order
 
     def __repr__(self) -> str:
@@ -207,7 +208,7 @@ class FermionOperator:
 
     # -- construction helpers
     @classmethod
-    def _wrap(cls, terms: Terms) -> "FermionOperator":
+    def _wrap(cls, terms: Terms) -> FermionOperator:
         op = cls.__new__(cls)
         op.terms = terms
         return op
@@ -220,7 +221,7 @@ class FermionOperator:
         return {(): s} if s != 0 else {}
 
     # -- arithmetic
-    def __add__(self, other: Any) -> "FermionOperator":
+    def __add__(self, other: Any) -> FermionOperator:
         try:
             o = self._coerce(other)
         except TypeError:
@@ -229,42 +230,42 @@ class FermionOperator:
 
     __radd__ = __add__
 
-    def __neg__(self) -> "FermionOperator":
+    def __neg__(self) -> FermionOperator:
         return self._wrap(scale(self.terms, -1))
 
-    def __pos__(self) -> "FermionOperator":
+    def __pos__(self) -> FermionOperator:
         return self
 
-    def __sub__(self, other: Any) -> "FermionOperator":
+    def __sub__(self, other: Any) -> FermionOperator:
         try:
             o = self._coerce(other)
         except TypeError:
             return NotImplemented
         return self._wrap(add(self.terms, scale(o, -1)))
 
-    def __rsub__(self, other: Any) -> "FermionOperator":
+    def __rsub__(self, other: Any) -> FermionOperator:
         return (-self).__add__(other)
 
-    def __mul__(self, other: Any) -> "FermionOperator":
+    def __mul__(self, other: Any) -> FermionOperator:
         try:
             o = self._coerce(other)
         except TypeError:
             return NotImplemented
         return self._wrap(mul(self.terms, o))
 
-    def __rmul__(self, other: Any) -> "FermionOperator":
+    def __rmul__(self, other: Any) -> FermionOperator:
         try:
             o = self._coerce(other)
         except TypeError:
             return NotImplemented
         return self._wrap(mul(o, self.terms))
 
-    def __truediv__(self, other: Any) -> "FermionOperator":
+    def __truediv__(self, other: Any) -> FermionOperator:
         if isinstance(other, FermionOperator):
             return NotImplemented
         return self * (1 / as_scalar(other, "divisor"))
 
-    def __pow__(self, n: int) -> "FermionOperator":
+    def __pow__(self, n: int) -> FermionOperator:
         if not isinstance(n, numbers.Integral) or n < 0:
             return NotImplemented
         out = FermionOperator._wrap({(): sp.Integer(1)})
@@ -272,7 +273,7 @@ class FermionOperator:
             out = out * self
         return out
 
-    def dag(self) -> "FermionOperator":
+    def dag(self) -> FermionOperator:
         """Hermitian conjugate."""
         return self._wrap(dagger(self.terms))
 
@@ -318,12 +319,14 @@ class FermionOperator:
             return "$0$"
         parts = []
         for w, cf in self.terms.items():
-            ops = " ".join(f"{sp.latex(sp.Symbol(str(m)))}^\\dagger" if d else sp.latex(sp.Symbol(str(m))) for m, d in w)
+            ops = " ".join(
+                f"{sp.latex(sp.Symbol(str(m)))}^\\dagger" if d else sp.latex(sp.Symbol(str(m))) for m, d in w
+            )
             parts.append(f"\\left({sp.latex(cf)}\\right) {ops}")
         return "$" + " + ".join(parts) + "$"
 
 
-def fermions(names: str) -> Tuple[FermionOperator, ...]:
+def fermions(names: str) -> tuple[FermionOperator, ...]:
     """Annihilators of new fermion modes, in mode order.
 
     Parameters

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import sympy as sp
 
@@ -22,9 +22,19 @@ from keldysh.errors import ParameterError
 __all__ = ["parse_expression", "FUNCTIONS", "CONSTANTS"]
 
 FUNCTIONS = {
-    "sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "atan": sp.atan, "asinh": sp.asinh,
-    "abs": sp.Abs, "Abs": sp.Abs,
+    "sqrt": sp.sqrt,
+    "exp": sp.exp,
+    "log": sp.log,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "atan": sp.atan,
+    "asinh": sp.asinh,
+    "abs": sp.Abs,
+    "Abs": sp.Abs,
 }
 CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I}
 
@@ -33,8 +43,12 @@ MAX_NODES = 400
 MAX_LITERAL = 1e12
 MAX_EXPONENT = 64
 
-_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-           ast.Div: lambda a, b: a / b}
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
 
 
 def parse_expression(text: str, symbols: Mapping[str, sp.Basic], param: str = "expression") -> sp.Expr:
@@ -72,8 +86,11 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Basic], param: str = "e
 
     def bad(what: str):
         allowed = ", ".join(sorted(symbols)) or "none"
-        return ParameterError(param, f"{what} is not allowed in {text!r} (symbols: {allowed}; functions: "
-                              f"{', '.join(sorted(FUNCTIONS))}; operators + - * / **)")
+        return ParameterError(
+            param,
+            f"{what} is not allowed in {text!r} (symbols: {allowed}; functions: "
+            f"{', '.join(sorted(FUNCTIONS))}; operators + - * / **)",
+        )
 
     def build(node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Expression):
@@ -102,13 +119,21 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Basic], param: str = "e
                 return base**expo
             op = _BINOPS.get(type(node.op))
             if op is None:
-                raise bad(f"the operator {type(node.op).__name__}" + (" (use ** for powers)" if isinstance(node.op, ast.BitXor) else ""))
+                raise bad(
+                    f"the operator {type(node.op).__name__}"
+                    + (" (use ** for powers)" if isinstance(node.op, ast.BitXor) else "")
+                )
             left, right = build(node.left), build(node.right)
             if isinstance(node.op, ast.Div) and right == 0:
                 raise ParameterError(param, f"division by zero in {text!r}")
             return op(left, right)
         if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords or len(node.args) != 1:
+            if (
+                not isinstance(node.func, ast.Name)
+                or node.func.id not in FUNCTIONS
+                or node.keywords
+                or len(node.args) != 1
+            ):
                 if isinstance(node.func, ast.Name):
                     raise bad(f"the call {node.func.id}(...)")
                 raise bad("a call of anything but a listed function")

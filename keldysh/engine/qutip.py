@@ -8,7 +8,8 @@ the engine's.  Used as an independent cross-check (``4^n`` Liouville space: smal
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["to_qutip", "fock_operator"]
 
@@ -40,8 +41,8 @@ def fock_operator(terms, lindbladian, subs, what: str = "operator"):
 
 def to_qutip(L, values: Mapping[Any, Any], kind: str = "liouvillian"):
     """QuTiP Liouvillian (``kind="liouvillian"``) or ``(H, c_ops)`` (``kind="operators"``) at ``values``."""
-    from keldysh.errors import ParameterError
     from keldysh.engine.gaussian import _num, resolve_values
+    from keldysh.errors import ParameterError
 
     if kind not in ("liouvillian", "operators"):
         raise ValueError("kind must be 'liouvillian' or 'operators'")

@@ -46,9 +46,7 @@ def _poly(expr: sp.Expr, omega: sp.Symbol, domain=None) -> sp.Poly:
     return sp.Poly(sp.expand(expr), omega, domain=domain)
 
 
-def real_line_integral_split(
-    num: sp.Expr, den_up: sp.Expr, den_down: sp.Expr, omega: sp.Symbol
-) -> sp.Expr:
+def real_line_integral_split(num: sp.Expr, den_up: sp.Expr, den_down: sp.Expr, omega: sp.Symbol) -> sp.Expr:
     """``int_R d omega num / (den_up den_down)`` for a denominator split by half plane.
 
     Used for every frequency integral of Eqs. (52)-(54).
@@ -224,14 +222,16 @@ def _split_factor(fac: sp.Expr, omega: sp.Symbol, back: dict):
     if sum(roots.values()) != poly.degree():
         raise IntegrationError(
             f"integrate_omega: cannot locate the poles of the factor {fac.xreplace(back)} (degree {poly.degree()}); "
-            "substitute numbers for some symbols")
+            "substitute numbers for some symbols"
+        )
     sides = {}
     for r in roots:
         s = _side_of(r.xreplace(back))
         if s is None:
             raise IntegrationError(
                 f"integrate_omega: cannot decide the half plane of the pole {r.xreplace(back)}; declare the symbols' "
-                "assumptions (rates positive=True, energies real=True) or substitute numbers")
+                "assumptions (rates positive=True, energies real=True) or substitute numbers"
+            )
         if s == "real":
             raise IntegrationError(f"integrate_omega: the pole {r.xreplace(back)} lies on the real axis")
         sides[r] = s
@@ -278,8 +278,9 @@ def integrate_omega(expr: sp.Expr, omega: sp.Symbol) -> sp.Expr:
     if not isinstance(omega, sp.Symbol):
         raise TypeError("integrate_omega: omega must be a SymPy symbol")
     if not isinstance(expr, sp.Expr):
-        raise TypeError(f"integrate_omega: expr must be a SymPy expression (got {type(expr).__name__}); "
-                        "strings are never evaluated")
+        raise TypeError(
+            f"integrate_omega: expr must be a SymPy expression (got {type(expr).__name__}); strings are never evaluated"
+        )
     if not expr.has(omega):
         if expr == 0:
             return sp.Integer(0)
@@ -298,7 +299,8 @@ def integrate_omega(expr: sp.Expr, omega: sp.Symbol) -> sp.Expr:
         decay = Q.degree() - P.degree()
         raise IntegrationError(
             f"integrate_omega: the integrand decays as omega^-{decay}; the integral needs decay omega^-2 "
-            "(G^R alone depends on the cutoff; integrate G^K or products G^R G^A)")
+            "(G^R alone depends on the cutoff; integrate G^K or products G^R G^A)"
+        )
     if Q.free_symbols - {omega}:
         coeff, factors = sp.factor_list(Q.as_expr(), extension=sp.I)
     elif any(c.atoms(sp.Float) for c in Q.coeffs()):

@@ -8,7 +8,7 @@ over its coefficient field.  A singular block means the steady state is not uniq
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 import sympy as sp
 
@@ -24,7 +24,7 @@ class SteadyState:
         ``{mean symbol: exact value}`` for the independent bilinears of the Lindbladian.
     """
 
-    def __init__(self, lindbladian, solution: Dict[sp.Symbol, sp.Expr]) -> None:
+    def __init__(self, lindbladian, solution: dict[sp.Symbol, sp.Expr]) -> None:
         self.lindbladian = lindbladian
         self.solution = solution
         self._subs = dict(solution)
@@ -51,7 +51,7 @@ class SteadyState:
         return f"<SteadyState (exact): {len(self.solution)} bilinears, {nz} nonzero>"
 
 
-def sparsity_blocks(A: sp.Matrix) -> List[List[int]]:
+def sparsity_blocks(A: sp.Matrix) -> list[list[int]]:
     """Index sets of the connected components of the nonzero pattern of a square matrix (union-find)."""
     n = A.shape[0]
     parent = list(range(n))
@@ -66,13 +66,15 @@ def sparsity_blocks(A: sp.Matrix) -> List[List[int]]:
         for c in range(n):
             if A[r, c] != 0:
                 parent[find(c)] = find(r)
-    blocks: Dict[int, List[int]] = {}
+    blocks: dict[int, list[int]] = {}
     for i in range(n):
         blocks.setdefault(find(i), []).append(i)
     return list(blocks.values())
 
 
-def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], what: str = "steady state") -> Dict[sp.Symbol, sp.Expr]:
+def solve_linear_blocks(
+    A: sp.Matrix, b: sp.Matrix, unknowns: list[sp.Symbol], what: str = "steady state"
+) -> dict[sp.Symbol, sp.Expr]:
     """Solve ``A u = b`` block by block (connected components of the sparsity of ``A``), exactly.
 
     Raises
@@ -84,7 +86,7 @@ def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], w
 
     from keldysh.engine.lindblad import SteadyStateError
 
-    sol: Dict[sp.Symbol, sp.Expr] = {}
+    sol: dict[sp.Symbol, sp.Expr] = {}
     for idx in sparsity_blocks(A):
         sub = A.extract(idx, idx)
         rhs = b.extract(idx, [0])
@@ -97,7 +99,8 @@ def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], w
             names = ", ".join(_display(unknowns[i]) for i in idx[:4])
             raise SteadyStateError(
                 f"no unique {what}: the equations of {names}{' ...' if len(idx) > 4 else ''} are singular "
-                "(an undamped mode or a conserved quantity)") from None
+                "(an undamped mode or a conserved quantity)"
+            ) from None
         for i, v in zip(idx, x):
             sol[unknowns[i]] = v
     return sol
@@ -105,14 +108,14 @@ def solve_linear_blocks(A: sp.Matrix, b: sp.Matrix, unknowns: List[sp.Symbol], w
 
 def _display(u: sp.Symbol) -> str:
     name = u.name
-    return f"conj({name[len('_conj_'):]})" if isinstance(u, sp.Dummy) and name.startswith("_conj_") else name
+    return f"conj({name[len('_conj_') :]})" if isinstance(u, sp.Dummy) and name.startswith("_conj_") else name
 
 
 def symbolic_steady_state(L, simplify: bool = True) -> SteadyState:
     """Exact steady state of the Lindbladian ``L`` (see module docstring)."""
     eqs = L.eom_system()
-    unknowns: List[sp.Symbol] = []
-    conj_of: Dict[sp.Expr, sp.Symbol] = {}
+    unknowns: list[sp.Symbol] = []
+    conj_of: dict[sp.Expr, sp.Symbol] = {}
     for s in eqs:
         unknowns.append(s)
     for s in eqs:
@@ -127,7 +130,7 @@ def symbolic_steady_state(L, simplify: bool = True) -> SteadyState:
             rows.append(sp.expand(sp.conjugate(rhs)).xreplace(conj_of))
     A, b = sp.linear_eq_to_matrix(rows, unknowns)
     raw = solve_linear_blocks(A, b, unknowns)
-    out: Dict[sp.Symbol, sp.Expr] = {}
+    out: dict[sp.Symbol, sp.Expr] = {}
     for s in eqs:
         v = raw[s]
         out[s] = sp.factor(sp.cancel(v)) if simplify and v.free_symbols else v

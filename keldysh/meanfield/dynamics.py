@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional
+from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from keldysh.errors import ParameterError, check_finite, check_positive
-from keldysh.meanfield.model import MeanFieldModel
 from keldysh.meanfield._kernels import bilinear_rhs
+from keldysh.meanfield.model import MeanFieldModel
 from keldysh.meanfield.numeric import covariance_master, kernel
 from keldysh.meanfield.quadrature import build_grid
 
@@ -32,8 +33,8 @@ class MeanFieldRun:
     times: np.ndarray
     Delta: np.ndarray
     V: float
-    params: Dict[str, float]
-    diagnostics: Dict[str, Any] = field(default_factory=dict)
+    params: dict[str, float]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
     def frequency(self, fraction: float = 0.25) -> float:
         """``omega`` of ``Delta ~ e^{-2 i omega t}`` fitted on the last ``fraction`` of the run."""
@@ -62,13 +63,23 @@ class MeanFieldRun:
         return ax
 
     def __repr__(self) -> str:
-        return (f"<MeanFieldRun: t in [0, {self.times[-1]:g}], {len(self.times)} samples, "
-                f"final |Delta| = {abs(self.Delta[-1]):.6g}>")
+        return (
+            f"<MeanFieldRun: t in [0, {self.times[-1]:g}], {len(self.times)} samples, "
+            f"final |Delta| = {abs(self.Delta[-1]):.6g}>"
+        )
 
 
-def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: float,
-             Delta0: Optional[complex] = None, samples: int = 2001, rtol: float = 1e-8, order: int = 8,
-             progress: Optional[bool] = None) -> MeanFieldRun:
+def simulate(
+    model: MeanFieldModel,
+    V: float,
+    values: Mapping[Any, Any],
+    t_max: float,
+    Delta0: complex | None = None,
+    samples: int = 2001,
+    rtol: float = 1e-8,
+    order: int = 8,
+    progress: bool | None = None,
+) -> MeanFieldRun:
     """Integrate the self-consistent bilinear equations from the normal steady state plus a seed.
 
     Parameters
@@ -133,13 +144,25 @@ def simulate(model: MeanFieldModel, V: float, values: Mapping[Any, Any], t_max: 
 
     t_eval = np.linspace(0.0, t_max, samples)
     try:
-        sol = solve_ivp(f, (0.0, t_max), G0.reshape(-1).view(float).copy(), method="DOP853", t_eval=t_eval,
-                        rtol=rtol, atol=rtol * 1e-3)
+        sol = solve_ivp(
+            f,
+            (0.0, t_max),
+            G0.reshape(-1).view(float).copy(),
+            method="DOP853",
+            t_eval=t_eval,
+            rtol=rtol,
+            atol=rtol * 1e-3,
+        )
     finally:
         if bar is not None:
             bar.close()
     if not sol.success:
         raise RuntimeError(f"simulate: the integrator failed ({sol.message})")
     Ds = np.array([delta_of(y.view(complex).reshape(shape)) for y in sol.y.T.copy()])
-    diag = {"nodes": len(grid), "rhs_evaluations": int(sol.nfev), "seconds": time.perf_counter() - t0, "Delta0": [D0.real, D0.imag]}
+    diag = {
+        "nodes": len(grid),
+        "rhs_evaluations": int(sol.nfev),
+        "seconds": time.perf_counter() - t0,
+        "Delta0": [D0.real, D0.imag],
+    }
     return MeanFieldRun(times=sol.t, Delta=Ds, V=V, params={s.name: v for s, v in vals.items()}, diagnostics=diag)

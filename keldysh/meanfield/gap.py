@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
@@ -70,11 +71,12 @@ class MeanFieldResult:
     method: str
     converged: bool
     reason: str
-    params: Dict[str, float]
-    diagnostics: Dict[str, Any] = field(default_factory=dict)
+    params: dict[str, float]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (non-finite numbers become ``null``)."""
+
         def clean(v):
             if isinstance(v, float) and not math.isfinite(v):
                 return None
@@ -83,10 +85,15 @@ class MeanFieldResult:
             if isinstance(v, (list, tuple)):
                 return [clean(x) for x in v]
             return v
+
         return clean(asdict(self))
 
     def __repr__(self) -> str:
-        state = f"|Delta| = {self.delta:.6g}, omega = {self.omega:.6g}" if self.delta > 0 else f"|Delta| = 0 ({self.reason})"
+        state = (
+            f"|Delta| = {self.delta:.6g}, omega = {self.omega:.6g}"
+            if self.delta > 0
+            else f"|Delta| = 0 ({self.reason})"
+        )
         return f"<MeanFieldResult {self.condition}/{self.method}: {state}; V = {self.V:g}, V_c = {self.V_c:.6g}>"
 
 
@@ -121,7 +128,7 @@ def _omega_roots(f: Callable[[float], float], W: float, n: int = 61) -> list:
     return sorted(set(roots))
 
 
-def _track_omega(I: Integrand, Delta: float, w0: float, W: float) -> Optional[float]:
+def _track_omega(I: Integrand, Delta: float, w0: float, W: float) -> float | None:
     """The zero of ``Im I(Delta, .)`` nearest ``w0``: secant from ``w0``, else a growing bracket."""
     f = lambda w: I(Delta, w).imag  # noqa: E731
     f0 = f(w0)
@@ -148,8 +155,15 @@ def _track_omega(I: Integrand, Delta: float, w0: float, W: float) -> Optional[fl
     return None
 
 
-def solve_gap(model: MeanFieldModel, V: float, values: Mapping[Any, Any], condition: str = "complete",
-              method: str = "master", order: int = 8, tol: float = 1e-12) -> MeanFieldResult:
+def solve_gap(
+    model: MeanFieldModel,
+    V: float,
+    values: Mapping[Any, Any],
+    condition: str = "complete",
+    method: str = "master",
+    order: int = 8,
+    tol: float = 1e-12,
+) -> MeanFieldResult:
     """Self-consistent ``|Delta|`` (and ``omega``) of a :class:`MeanFieldModel` (see module docstring).
 
     Parameters
@@ -206,22 +220,33 @@ def solve_gap(model: MeanFieldModel, V: float, values: Mapping[Any, Any], condit
             Vc, omega_c = math.inf, math.nan
     reason = ""
     if not math.isfinite(Vc):
-        reason = ("linear response has no rotating solution: Im chi(omega) has no zero" if condition == "complete"
-                  else "the kernel vanishes: Re chi(0) = 0 (V_c is infinite)")
+        reason = (
+            "linear response has no rotating solution: Im chi(omega) has no zero"
+            if condition == "complete"
+            else "the kernel vanishes: Re chi(0) = 0 (V_c is infinite)"
+        )
     elif Vc * V < 0:
         reason = f"sign: V must be {'positive' if Vc > 0 else 'negative'} (Re chi = {1 / Vc:.6g} at the threshold)"
     elif abs(V) <= abs(Vc):
         reason = f"|V| = {abs(V):g} <= V_c = {abs(Vc):.6g}: below the threshold"
-    diag: Dict[str, Any] = {"nodes": len(grid), "features": [k for k, _ in feats], "chi0": [chi0.real, chi0.imag]}
+    diag: dict[str, Any] = {"nodes": len(grid), "features": [k for k, _ in feats], "chi0": [chi0.real, chi0.imag]}
     if reason:
         diag.update(calls=I.calls, seconds=time.perf_counter() - t0)
-        return MeanFieldResult(delta=0.0, omega=0.0 if condition == "in-phase" else float(omega_c), V_c=abs(Vc),
-                               omega_c=float(omega_c), converged=True, reason=reason, diagnostics=diag, **common)
+        return MeanFieldResult(
+            delta=0.0,
+            omega=0.0 if condition == "in-phase" else float(omega_c),
+            V_c=abs(Vc),
+            omega_c=float(omega_c),
+            converged=True,
+            reason=reason,
+            diagnostics=diag,
+            **common,
+        )
 
     # -- the branch from the bifurcation
-    omega_of: Dict[float, float] = {}
+    omega_of: dict[float, float] = {}
 
-    def g(D: float, w_guess: float) -> Tuple[float, float]:
+    def g(D: float, w_guess: float) -> tuple[float, float]:
         if condition == "in-phase":
             return V * I(D, 0.0).real / D - 1.0, 0.0
         w = _track_omega(I, D, w_guess, E)
@@ -243,9 +268,16 @@ def solve_gap(model: MeanFieldModel, V: float, values: Mapping[Any, Any], condit
         prev_g, prev_D, w_prev = gv, D, w
     if bracket is None:
         diag.update(calls=I.calls, seconds=time.perf_counter() - t0)
-        return MeanFieldResult(delta=0.0, omega=0.0, V_c=abs(Vc), omega_c=float(omega_c), converged=False,
-                               reason="no sign change of the gap equation along the branch up to 10x the energy scale",
-                               diagnostics=diag, **common)
+        return MeanFieldResult(
+            delta=0.0,
+            omega=0.0,
+            V_c=abs(Vc),
+            omega_c=float(omega_c),
+            converged=False,
+            reason="no sign change of the gap equation along the branch up to 10x the energy scale",
+            diagnostics=diag,
+            **common,
+        )
     lo, hi, w_lo = bracket
     state = {"w": w_lo}
 
@@ -265,5 +297,13 @@ def solve_gap(model: MeanFieldModel, V: float, values: Mapping[Any, Any], condit
     val2 = I2(D, w)
     qerr = (abs(V * val2 - V * val) if condition == "complete" else abs(V * (val2.real - val.real))) / D
     diag.update(calls=I.calls, residual=resid, quadrature_error=qerr, seconds=time.perf_counter() - t0)
-    return MeanFieldResult(delta=float(D), omega=float(w), V_c=abs(Vc), omega_c=float(omega_c),
-                           converged=bool(resid < 1e-8 and qerr < 1e-6), reason="", diagnostics=diag, **common)
+    return MeanFieldResult(
+        delta=float(D),
+        omega=float(w),
+        V_c=abs(Vc),
+        omega_c=float(omega_c),
+        converged=bool(resid < 1e-8 and qerr < 1e-6),
+        reason="",
+        diagnostics=diag,
+        **common,
+    )

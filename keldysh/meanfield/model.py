@@ -15,8 +15,9 @@ into NumPy functions of ``(k, parameters)`` evaluated on every momentum node at 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -33,7 +34,7 @@ def _charge(word) -> int:
     return sum(1 if d else -1 for _, d in word)
 
 
-def _bdg_symbolic(terms, index: Mapping[Any, int], n: int) -> Tuple[sp.Matrix, sp.Expr]:
+def _bdg_symbolic(terms, index: Mapping[Any, int], n: int) -> tuple[sp.Matrix, sp.Expr]:
     """Symbolic ``(h, z)`` with ``terms = Psi^+ h Psi / 2 + z`` (the convention of :mod:`keldysh.engine.gaussian`)."""
     h = sp.zeros(2 * n, 2 * n)
     z = sp.Integer(0)
@@ -62,14 +63,14 @@ class NodeData:
     """Numeric Nambu data on the momentum nodes (arrays with a leading node axis)."""
 
     k: np.ndarray
-    weight: np.ndarray          # quadrature weight x measure(k)
+    weight: np.ndarray  # quadrature weight x measure(k)
     h0: np.ndarray
     hD: np.ndarray
     hDb: np.ndarray
     M: np.ndarray
-    deph_r: np.ndarray          # (n_deph, Nk)
-    deph_l: np.ndarray          # (n_deph, Nk, d, d)
-    s_coef: np.ndarray          # (n_terms, Nk) coefficients of S per unit coupling
+    deph_r: np.ndarray  # (n_deph, Nk)
+    deph_l: np.ndarray  # (n_deph, Nk, d, d)
+    s_coef: np.ndarray  # (n_terms, Nk) coefficients of S per unit coupling
 
     @property
     def d(self) -> int:
@@ -108,9 +109,17 @@ class MeanFieldModel:
     definite charge (checked here).
     """
 
-    def __init__(self, lindbladian: Lindbladian, order_parameter: sp.Symbol, coupling: sp.Symbol,
-                 self_consistency: sp.Expr, momentum: sp.Symbol, domain: Sequence[Any],
-                 measure: Any = 1, points: Sequence[Any] = ()) -> None:
+    def __init__(
+        self,
+        lindbladian: Lindbladian,
+        order_parameter: sp.Symbol,
+        coupling: sp.Symbol,
+        self_consistency: sp.Expr,
+        momentum: sp.Symbol,
+        domain: Sequence[Any],
+        measure: Any = 1,
+        points: Sequence[Any] = (),
+    ) -> None:
         if not isinstance(lindbladian, Lindbladian):
             raise TypeError("MeanFieldModel: lindbladian must be a keldysh.Lindbladian")
         for name, s in (("order_parameter", order_parameter), ("coupling", coupling), ("momentum", momentum)):
@@ -130,7 +139,7 @@ class MeanFieldModel:
         self.points = tuple(as_scalar(p, "points") for p in points)
         self._check_structure()
         self._derive()
-        self._compiled: Optional[Dict[str, Any]] = None
+        self._compiled: dict[str, Any] | None = None
 
     # -- structure
     def _check_structure(self) -> None:
@@ -139,17 +148,23 @@ class MeanFieldModel:
             q = _charge(w)
             plain = sp.expand(cf).xreplace({Db: sp.Dummy("b")}).has(D)
             if q == 0 and (plain or cf.has(Db)):
-                raise ValueError(f"MeanFieldModel: the order parameter appears in a number-conserving term "
-                                 f"({cf}); only pairing order parameters (charge 2) are supported")
+                raise ValueError(
+                    f"MeanFieldModel: the order parameter appears in a number-conserving term "
+                    f"({cf}); only pairing order parameters (charge 2) are supported"
+                )
             if q == 2 and (cf.has(Db) or not plain):
                 raise ValueError(f"MeanFieldModel: the pairing term coefficient must be proportional to {D} (got {cf})")
             if q == -2 and (plain or not cf.has(Db)):
-                raise ValueError(f"MeanFieldModel: the anti-pairing coefficient must be proportional to conj({D}) (got {cf})")
+                raise ValueError(
+                    f"MeanFieldModel: the anti-pairing coefficient must be proportional to conj({D}) (got {cf})"
+                )
         for k, (_, J) in enumerate(self.L.jumps):
             charges = {_charge(w) for w in J if w}
             if len(charges) > 1:
-                raise ValueError(f"MeanFieldModel: jump {k} has no definite charge: the rotating frame "
-                                 "of the complete self-consistency would not be stationary")
+                raise ValueError(
+                    f"MeanFieldModel: jump {k} has no definite charge: the rotating frame "
+                    "of the complete self-consistency would not be stationary"
+                )
         S_V = sp.expand(self.S)
         if S_V.subs(self.V, 0) != 0 or sp.diff(S_V, self.V, 2) != 0:
             raise ValueError("MeanFieldModel: self_consistency must be proportional to the coupling V")
@@ -176,7 +191,7 @@ class MeanFieldModel:
         self.Q = sp.diag(*([1] * n + [-1] * n))
         # jumps: linear -> M; quadratic -> dephasing
         M = sp.zeros(2 * n, 2 * n)
-        deph: List[Tuple[sp.Expr, sp.Matrix]] = []
+        deph: list[tuple[sp.Expr, sp.Matrix]] = []
         for (rate, J), kind in zip(L.jumps, L.jump_kinds):
             if kind == "linear":
                 lam = sp.zeros(2 * n, 1)
@@ -191,7 +206,7 @@ class MeanFieldModel:
         self.M = M.applyfunc(sp.expand)
         self.dephasing = deph
         # the functional S(G) per unit coupling: sum coef * G[p, q] (conj if flagged)
-        terms: List[Tuple[sp.Expr, int, int, bool]] = []
+        terms: list[tuple[sp.Expr, int, int, bool]] = []
         expr = self.s_unit
         for s, op in L.canonical():
             for conj, target in ((False, s), (True, sp.conjugate(s))):
@@ -212,14 +227,21 @@ class MeanFieldModel:
         self.s_terms = terms
         means = set(L.means)
         syms = set()
-        for e in list(self.h0) + list(self.hD) + list(self.hDb) + list(self.M) + [t[0] for t in terms] + [self.measure, *self.domain, *self.points]:
+        for e in (
+            list(self.h0)
+            + list(self.hD)
+            + list(self.hDb)
+            + list(self.M)
+            + [t[0] for t in terms]
+            + [self.measure, *self.domain, *self.points]
+        ):
             syms |= e.free_symbols
         for r, ell in deph:
             syms |= r.free_symbols | set().union(*[e.free_symbols for e in ell])
         self.parameters = sorted((syms - {self.k, self.Delta, self.V}) - means, key=lambda s: s.name)
 
     # -- compiled evaluation
-    def _compile(self) -> Dict[str, Any]:
+    def _compile(self) -> dict[str, Any]:
         if self._compiled is None:
             args = [self.k, *self.parameters]
 
@@ -234,12 +256,12 @@ class MeanFieldModel:
             self._compiled = c
         return self._compiled
 
-    def resolve(self, values: Mapping[Any, Any]) -> Dict[sp.Symbol, float]:
+    def resolve(self, values: Mapping[Any, Any]) -> dict[sp.Symbol, float]:
         """Numeric values of :attr:`parameters` from ``values`` (keys: symbols or names); validated."""
         if not isinstance(values, Mapping):
             raise ParameterError("values", "must be a mapping {symbol: number}")
         by_name = {s.name: s for s in self.parameters}
-        out: Dict[sp.Symbol, float] = {}
+        out: dict[sp.Symbol, float] = {}
         for key, v in values.items():
             sym = by_name.get(key) if isinstance(key, str) else key
             if isinstance(key, str) and sym is None:
@@ -272,11 +294,11 @@ class MeanFieldModel:
         atoms = set()
         for cf in self.L.H.values():
             atoms |= cf.atoms(fermi)
-        for r, J in self.L.jumps:
+        for r, _J in self.L.jumps:
             atoms |= r.atoms(fermi)
         return atoms
 
-    def limits(self, vals: Mapping[sp.Symbol, float]) -> Tuple[float, float]:
+    def limits(self, vals: Mapping[sp.Symbol, float]) -> tuple[float, float]:
         """Numeric ``(a, b)`` of the momentum domain."""
         a, b = (float(x.xreplace(vals)) for x in self.domain)
         if not (np.isfinite(a) and np.isfinite(b)) or not a < b:
@@ -312,5 +334,7 @@ class MeanFieldModel:
         return NodeData(k=k, weight=w * meas, h0=h0, hD=hD, hDb=hDb, M=M, deph_r=deph_r, deph_l=deph_l, s_coef=s_coef)
 
     def __repr__(self) -> str:
-        return (f"<MeanFieldModel: {self.L.n}-mode block, order parameter {self.Delta}, coupling {self.V}, "
-                f"momentum {self.k} in {self.domain}; parameters {', '.join(p.name for p in self.parameters)}>")
+        return (
+            f"<MeanFieldModel: {self.L.n}-mode block, order parameter {self.Delta}, coupling {self.V}, "
+            f"momentum {self.k} in {self.domain}; parameters {', '.join(p.name for p in self.parameters)}>"
+        )

@@ -22,7 +22,7 @@ __all__ = ["kernel", "covariance_master", "covariance_keldysh", "functional", "r
 
 
 def _swap(n: int) -> np.ndarray:
-    return np.r_[n:2 * n, 0:n]
+    return np.r_[n : 2 * n, 0:n]
 
 
 def kernel(nd: NodeData, Delta: complex, omega: float) -> np.ndarray:
@@ -44,8 +44,9 @@ def _check(K: np.ndarray) -> None:
     worst = ev.imag.max()
     if worst > -1e-13 * max(1.0, np.abs(K).max()):
         i = np.unravel_index(np.argmax(ev.imag), ev.shape)[0]
-        raise SteadyStateError(f"no unique steady state at momentum node {i}: a mode is undamped "
-                               f"(decay rate {max(-worst, 0.0) + 0.0:.3g})")
+        raise SteadyStateError(
+            f"no unique steady state at momentum node {i}: a mode is undamped (decay rate {max(-worst, 0.0) + 0.0:.3g})"
+        )
 
 
 def covariance_master(nd: NodeData, K: np.ndarray, check: bool = True) -> np.ndarray:
@@ -86,7 +87,7 @@ def covariance_keldysh(nd: NodeData, K: np.ndarray, check: bool = True) -> np.nd
 def functional(model, nd: NodeData, G: np.ndarray) -> np.ndarray:
     """``s_k`` per unit coupling on every node: the self-consistency evaluated at ``G_k``."""
     out = np.zeros(G.shape[0], dtype=complex)
-    for (coef, p, q, conj), c in zip(model.s_terms, nd.s_coef):
+    for (_coef, p, q, conj), c in zip(model.s_terms, nd.s_coef):
         v = G[:, p, q]
         out += c * (np.conj(v) if conj else v)
     return out

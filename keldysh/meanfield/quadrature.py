@@ -16,7 +16,7 @@ quadrature error is estimated by the same rule on the grid with every panel halv
 
 from __future__ import annotations
 
-from typing import List, Mapping, Tuple
+from collections.abc import Mapping
 
 import numpy as np
 import sympy as sp
@@ -40,7 +40,7 @@ class Grid:
         self.k = (0.5 * (b - a) * x[None] + 0.5 * (b + a)).ravel()
         self.w = (0.5 * (b - a) * w[None]).ravel()
 
-    def refined(self) -> "Grid":
+    def refined(self) -> Grid:
         """Every panel halved (for the error estimate)."""
         mids = 0.5 * (self.edges[:-1] + self.edges[1:])
         return Grid(np.sort(np.r_[self.edges, mids]), self.order)
@@ -49,7 +49,7 @@ class Grid:
         return self.k.size
 
 
-def _sign_changes(x: np.ndarray, y: np.ndarray) -> List[Tuple[float, float]]:
+def _sign_changes(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
     s = np.sign(y)
     idx = np.flatnonzero(s[:-1] * s[1:] < 0)
     out = [(x[i], x[i + 1]) for i in idx]
@@ -57,7 +57,9 @@ def _sign_changes(x: np.ndarray, y: np.ndarray) -> List[Tuple[float, float]]:
     return out
 
 
-def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: float = 0.0) -> List[Tuple[float, float]]:
+def features(
+    model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: float = 0.0
+) -> list[tuple[float, float]]:
     """``[(k_f, width), ...]`` of the model's Fermi steps, resonances and given points.
 
     Resonances in the frame rotating at ``omega``: zeros of the quasi-particle energies
@@ -67,7 +69,7 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: 
     from keldysh.meanfield.numeric import kernel
 
     ks = np.linspace(a, b, SAMPLES)
-    out: List[Tuple[float, float]] = []
+    out: list[tuple[float, float]] = []
     args_syms = [model.k, *model.parameters]
     argv = [vals[s] for s in model.parameters]
     for f in model._fermi_atoms():
@@ -96,7 +98,9 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: 
     damp = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300)
     curves = [(lam[:, c] - omega, damp) for c in range(lam.shape[1])]
     if pair_energies:  # a pair decays at the sum of the two damping rates
-        curves += [(lam[:, c] + lam[:, e] - 2 * omega, 2 * damp) for c in range(lam.shape[1]) for e in range(c, lam.shape[1])]
+        curves += [
+            (lam[:, c] + lam[:, e] - 2 * omega, 2 * damp) for c in range(lam.shape[1]) for e in range(c, lam.shape[1])
+        ]
     dk = ks[1] - ks[0]
     for y, damp in curves:
         for lo, hi in _sign_changes(ks, y):
@@ -117,15 +121,16 @@ def features(model, vals: Mapping[sp.Symbol, float], a: float, b: float, omega: 
     return sorted(set((round(k, 15), w) for k, w in out))
 
 
-def build_grid(model, vals: Mapping[sp.Symbol, float], order: int = 8, min_panels: int = 24,
-               omega: float = 0.0) -> Tuple[Grid, List[Tuple[float, float]]]:
+def build_grid(
+    model, vals: Mapping[sp.Symbol, float], order: int = 8, min_panels: int = 24, omega: float = 0.0
+) -> tuple[Grid, list[tuple[float, float]]]:
     """A graded composite Gauss-Legendre grid on the model's domain (features in the frame ``omega``)."""
     a, b = model.limits(vals)
     feats = features(model, vals, a, b, omega)
     span = b - a
     edges = [a, b]
     tiny = 1e-6 * span
-    used: List[float] = []
+    used: list[float] = []
     for kf, width in sorted(feats, key=lambda f: f[1]):  # narrowest first
         if not a < kf < b and kf not in (a, b):
             continue

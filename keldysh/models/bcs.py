@@ -8,8 +8,7 @@ changes sign at the Fermi surface and the complete condition has a rotating solu
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
+from functools import cache
 
 import sympy as sp
 
@@ -20,7 +19,7 @@ mu, G, T, kmax, V = sp.symbols("mu G T k_max V", real=True)
 Delta = sp.Symbol("Delta")
 
 
-@lru_cache(maxsize=None)
+@cache
 def bcs_pair_model():
     """The BCS pair with reservoirs as a :class:`keldysh.MeanFieldModel` (symbols above)."""
     from keldysh.engine import Lindbladian, fermi, fermions
@@ -30,11 +29,20 @@ def bcs_pair_model():
     xi = k**2 / 2 - mu
     nF = fermi(xi, T)
     H = xi * (ck.dag() * ck + cmk.dag() * cmk) + Delta * ck.dag() * cmk.dag() + sp.conjugate(Delta) * cmk * ck
-    L = Lindbladian(H, jumps=[(2 * G * nF, ck.dag()), (2 * G * (1 - nF), ck), (2 * G * nF, cmk.dag()), (2 * G * (1 - nF), cmk)])
-    return MeanFieldModel(L, order_parameter=Delta, coupling=V, self_consistency=-V * L.mean(cmk * ck),
-                          momentum=k, domain=(0, kmax), measure=1 / sp.pi)
+    L = Lindbladian(
+        H, jumps=[(2 * G * nF, ck.dag()), (2 * G * (1 - nF), ck), (2 * G * nF, cmk.dag()), (2 * G * (1 - nF), cmk)]
+    )
+    return MeanFieldModel(
+        L,
+        order_parameter=Delta,
+        coupling=V,
+        self_consistency=-V * L.mean(cmk * ck),
+        momentum=k,
+        domain=(0, kmax),
+        measure=1 / sp.pi,
+    )
 
 
-def bcs_values(mu_: float = 1.0, G_: float = 0.01, T_: float = 0.0, kmax_: float = 2.0) -> Dict[sp.Symbol, float]:
+def bcs_values(mu_: float = 1.0, G_: float = 0.01, T_: float = 0.0, kmax_: float = 2.0) -> dict[sp.Symbol, float]:
     """Parameter values (default: the contract's ``mu = 1, G = 0.01, T = 0, k_max = 2``)."""
     return {mu: mu_, G: G_, T: T_, kmax: kmax_}

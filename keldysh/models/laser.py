@@ -13,8 +13,7 @@ both conditions) comes from the engine and :mod:`keldysh.meanfield`.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
+from functools import cache
 
 import sympy as sp
 
@@ -32,7 +31,7 @@ V = sp.Symbol("V", real=True)
 Delta = sp.Symbol("Delta")
 
 
-@lru_cache(maxsize=None)
+@cache
 def laser_model():
     """The Sect. II model as a :class:`keldysh.MeanFieldModel` (symbols above; ``f_a`` as parameters)."""
     from keldysh.engine import Lindbladian, fermions
@@ -42,19 +41,31 @@ def laser_model():
     Et1 = lambda s: v1 * s + kap1 * s**2  # noqa: E731
     Et2 = lambda s: v2 * s + kap2 * s**2  # noqa: E731
     # q is the momentum perpendicular to the resonant surface: k and -k have the same q (E_a(k) = E_a(-k))
-    H = (Et1(q) * a1.dag() * a1 + Et2(q) * a2.dag() * a2 + Et1(q) * b1.dag() * b1 + Et2(q) * b2.dag() * b2
-         + Omega / 2 * (a2.dag() * a1 + a1.dag() * a2 + b2.dag() * b1 + b1.dag() * b2)
-         - Delta * (a2.dag() * b1.dag() + b2.dag() * a1.dag())
-         - sp.conjugate(Delta) * (b1 * a2 + a1 * b2))
+    H = (
+        Et1(q) * a1.dag() * a1
+        + Et2(q) * a2.dag() * a2
+        + Et1(q) * b1.dag() * b1
+        + Et2(q) * b2.dag() * b2
+        + Omega / 2 * (a2.dag() * a1 + a1.dag() * a2 + b2.dag() * b1 + b1.dag() * b2)
+        - Delta * (a2.dag() * b1.dag() + b2.dag() * a1.dag())
+        - sp.conjugate(Delta) * (b1 * a2 + a1 * b2)
+    )
     jumps = []
     for c, G, f in ((a1, Gamma1, f1), (b1, Gamma1, f1), (a2, Gamma2, f2), (b2, Gamma2, f2)):
         jumps += [(2 * G * f, c.dag()), (2 * G * (1 - f), c)]
     L = Lindbladian(H, jumps)
-    return MeanFieldModel(L, order_parameter=Delta, coupling=V, self_consistency=V * L.mean(b1 * a2),
-                          momentum=q, domain=(-kmax, kmax), measure=weight)
+    return MeanFieldModel(
+        L,
+        order_parameter=Delta,
+        coupling=V,
+        self_consistency=V * L.mean(b1 * a2),
+        momentum=q,
+        domain=(-kmax, kmax),
+        measure=weight,
+    )
 
 
-def laser_values(m: LaserModel) -> Dict[sp.Symbol, float]:
+def laser_values(m: LaserModel) -> dict[sp.Symbol, float]:
     """Values of :func:`laser_model`'s parameters for a near-resonance :class:`LaserModel` at ``T = 0``.
 
     At ``T = 0`` without ``omega0`` the lower band is full and the upper one empty
@@ -64,5 +75,16 @@ def laser_values(m: LaserModel) -> Dict[sp.Symbol, float]:
 
     if m.isotropic or m.T != 0:
         raise ParameterError("model", "laser_values covers the near-resonance model at T = 0")
-    return {v1: m.v1, v2: m.v2, kap1: m.kappa1, kap2: m.kappa2, Omega: m.Omega, Gamma1: m.Gamma1,
-            Gamma2: m.Gamma2, f1: 1.0, f2: 0.0, kmax: m.kmax, weight: m.q_weight}
+    return {
+        v1: m.v1,
+        v2: m.v2,
+        kap1: m.kappa1,
+        kap2: m.kappa2,
+        Omega: m.Omega,
+        Gamma1: m.Gamma1,
+        Gamma2: m.Gamma2,
+        f1: 1.0,
+        f2: 0.0,
+        kmax: m.kmax,
+        weight: m.q_weight,
+    }

@@ -11,8 +11,7 @@ and the self-consistency ``Delta = V int (dk) <c_k^1 c_{-k}^2>`` (Eq. 17 for thi
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
+from functools import cache
 
 import sympy as sp
 
@@ -27,7 +26,7 @@ V = sp.Symbol("V", real=True)
 Delta = sp.Symbol("Delta")
 
 
-@lru_cache(maxsize=None)
+@cache
 def pumping_model():
     """The Sect. III model as a :class:`keldysh.MeanFieldModel`."""
     from keldysh.engine import Lindbladian, fermi, fermions
@@ -38,19 +37,43 @@ def pumping_model():
     E2m = -E1S + (vp + vm) / 2 * q + (kp + km) / 2 * q**2
     f1, f2 = fermi(E1 - mu1, T), fermi(E2m - mu2, T)
     H = E1 * a.dag() * a + E2m * b.dag() * b - Delta * b.dag() * a.dag() - sp.conjugate(Delta) * a * b
-    jumps = [(2 * Gamma1 * f1, a.dag()), (2 * Gamma1 * (1 - f1), a),
-             (2 * Gamma2 * f2, b.dag()), (2 * Gamma2 * (1 - f2), b),
-             ((Gamma12 - Gamma1 - Gamma2) / 2, a.dag() * a + b.dag() * b)]
+    jumps = [
+        (2 * Gamma1 * f1, a.dag()),
+        (2 * Gamma1 * (1 - f1), a),
+        (2 * Gamma2 * f2, b.dag()),
+        (2 * Gamma2 * (1 - f2), b),
+        ((Gamma12 - Gamma1 - Gamma2) / 2, a.dag() * a + b.dag() * b),
+    ]
     L = Lindbladian(H, jumps)
-    return MeanFieldModel(L, order_parameter=Delta, coupling=V, self_consistency=V * L.mean(a * b),
-                          momentum=q, domain=(-kmax, kmax), measure=weight)
+    return MeanFieldModel(
+        L,
+        order_parameter=Delta,
+        coupling=V,
+        self_consistency=V * L.mean(a * b),
+        momentum=q,
+        domain=(-kmax, kmax),
+        measure=weight,
+    )
 
 
-def pumping_values(m) -> Dict[sp.Symbol, float]:
+def pumping_values(m) -> dict[sp.Symbol, float]:
     """Values of :func:`pumping_model`'s parameters for a :class:`keldysh.paper.pumping.PumpingModel`."""
     from keldysh.errors import ParameterError
 
     if m.Gamma12 < m.Gamma1 + m.Gamma2:
         raise ParameterError("Gamma12", "the Lindblad form needs Gamma12 >= Gamma1 + Gamma2 (pair dephasing rate >= 0)")
-    return {E1S: m.E1_S, vp: m.v_plus, vm: m.v_minus, kp: m.kappa_plus, km: m.kappa_minus, mu1: m.mu1, mu2: m.mu2,
-            T: m.T, Gamma1: m.Gamma1, Gamma2: m.Gamma2, Gamma12: m.Gamma12, kmax: m.kmax, weight: m.q_weight}
+    return {
+        E1S: m.E1_S,
+        vp: m.v_plus,
+        vm: m.v_minus,
+        kp: m.kappa_plus,
+        km: m.kappa_minus,
+        mu1: m.mu1,
+        mu2: m.mu2,
+        T: m.T,
+        Gamma1: m.Gamma1,
+        Gamma2: m.Gamma2,
+        Gamma12: m.Gamma12,
+        kmax: m.kmax,
+        weight: m.q_weight,
+    }

@@ -18,7 +18,7 @@ Regimes
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 from keldysh.errors import ParameterError, check_finite
 
@@ -71,8 +71,14 @@ def gap_rhs_eq20(model: Any, V: float, delta: float) -> float:
     V = _V(V)
     kp = model.kappa_plus
     return (
-        -(math.pi / math.sqrt(2)) * model.N0_eff * V * abs(model.v_minus) * math.copysign(1, kp) / math.sqrt(abs(kp))
-        * (model.gamma1 - model.gamma2) / (4 * delta**2 + model.Gamma**2) ** 0.25
+        -(math.pi / math.sqrt(2))
+        * model.N0_eff
+        * V
+        * abs(model.v_minus)
+        * math.copysign(1, kp)
+        / math.sqrt(abs(kp))
+        * (model.gamma1 - model.gamma2)
+        / (4 * delta**2 + model.Gamma**2) ** 0.25
     )
 
 
@@ -82,10 +88,18 @@ def V_c_eq22(model: Any) -> float:
     dg = abs(model.gamma1 - model.gamma2)
     if dg == 0:
         return math.inf
-    return math.sqrt(2) / math.pi / model.N0_eff * math.sqrt(abs(model.kappa_plus)) / abs(model.v_minus) * math.sqrt(model.Gamma) / dg
+    return (
+        math.sqrt(2)
+        / math.pi
+        / model.N0_eff
+        * math.sqrt(abs(model.kappa_plus))
+        / abs(model.v_minus)
+        * math.sqrt(model.Gamma)
+        / dg
+    )
 
 
-def delta_eq23(model: Any, V: float, V_c: Optional[float] = None) -> float:
+def delta_eq23(model: Any, V: float, V_c: float | None = None) -> float:
     """Eq. (23): ``|Delta| = (Gamma/2) sqrt((V/V_c)^4 - 1)``; 0 below threshold or for the wrong sign.
 
     ``V_c`` defaults to Eq. (22); pass a cutoff-corrected value (as the paper does for Fig. 4).
@@ -101,7 +115,14 @@ def delta_eq24(model: Any, V: float) -> float:
     """Eq. (24), the ``Gamma -> 0`` limit of Eq. (23): ``(pi^2/4) (N0 V)^2 v_-^2/|kappa_+| (gamma1 - gamma2)^2``."""
     _require_curvature(model)
     V = _V(V)
-    return math.pi**2 / 4 * (model.N0_eff * V) ** 2 * model.v_minus**2 / abs(model.kappa_plus) * (model.gamma1 - model.gamma2) ** 2
+    return (
+        math.pi**2
+        / 4
+        * (model.N0_eff * V) ** 2
+        * model.v_minus**2
+        / abs(model.kappa_plus)
+        * (model.gamma1 - model.gamma2) ** 2
+    )
 
 
 def v_plus_bound_eq25(model: Any, V: float) -> float:
@@ -146,7 +167,18 @@ def V_c_eq28(model: Any) -> float:
     if model.Omega == 0:
         return math.inf
     dg = abs(model.gamma1 - model.gamma2)
-    return 4 * math.sqrt(2) / math.pi / model.N0_eff * abs(model.v_minus) / math.sqrt(abs(model.kappa_plus)) * model.gamma1 * model.gamma2 * model.Gamma**1.5 / (dg * model.Omega**2)
+    return (
+        4
+        * math.sqrt(2)
+        / math.pi
+        / model.N0_eff
+        * abs(model.v_minus)
+        / math.sqrt(abs(model.kappa_plus))
+        * model.gamma1
+        * model.gamma2
+        * model.Gamma**1.5
+        / (dg * model.Omega**2)
+    )
 
 
 def V_c_eq28_printed(model: Any) -> float:
@@ -184,7 +216,9 @@ def gap_rhs_eq30_printed(model: Any, V: float, delta: float) -> float:
     V = _V(V)
     O, v, kp, G = model.Omega, abs(model.v_minus), model.kappa_plus, model.Gamma
     den = (O**2 * kp**2 * G**2 * (4 * delta**2 + O**2)) ** 0.25 + 2 * v * delta
-    return math.pi / math.sqrt(2) * model.N0_eff * V * (model.gamma2 - model.gamma1) * O * v * math.copysign(1, kp) / den
+    return (
+        math.pi / math.sqrt(2) * model.N0_eff * V * (model.gamma2 - model.gamma1) * O * v * math.copysign(1, kp) / den
+    )
 
 
 def V_c_eq32(model: Any) -> float:

@@ -10,9 +10,19 @@ source that derives them (never by a name alone).  Each callable carries ``.expr
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable, Dict, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from keldysh.engine.compile import _CACHE, _LOCK, Lambdified, _build, _fingerprint, cache_dir, clear_cache, expression_key
+from keldysh.engine.compile import (
+    _CACHE,
+    _LOCK,
+    Lambdified,
+    _build,
+    _fingerprint,
+    cache_dir,
+    clear_cache,
+    expression_key,
+)
 
 __all__ = [
     "lambdified",
@@ -24,7 +34,8 @@ __all__ = [
     "cache_dir",
 ]
 
-def _source_key(expr_fn: Callable) -> Optional[str]:
+
+def _source_key(expr_fn: Callable) -> str | None:
     """Key of a derivation defined inside the package: its module, name, code and closure values.
 
     Closure values enter by value (numbers and strings by ``repr``, SymPy objects by ``srepr``);
@@ -48,7 +59,8 @@ def _source_key(expr_fn: Callable) -> Optional[str]:
         if isinstance(v, simple) or (isinstance(v, tuple) and all(isinstance(x, simple) for x in v)):
             cells.append(repr(v))
         elif isinstance(v, (sp.Basic, sp.MatrixBase)) or (
-                isinstance(v, (tuple, list)) and all(isinstance(x, sp.Basic) for x in v)):
+            isinstance(v, (tuple, list)) and all(isinstance(x, sp.Basic) for x in v)
+        ):
             cells.append(sp.srepr(v))
     text = "|".join([mod, expr_fn.__qualname__, code.co_code.hex(), repr(code.co_consts), *cells])
     return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -59,7 +71,7 @@ def lambdified(
     expr_fn: Callable[[], object],
     args_fn: Callable[[], Sequence],
     modules: str = "numpy",
-    meta_fn: Optional[Callable[[Any], Dict[str, Any]]] = None,
+    meta_fn: Callable[[Any], dict[str, Any]] | None = None,
 ) -> Lambdified:
     """Lambdify ``expr_fn()`` in ``args_fn()`` once and cache it (memory and disk).
 
@@ -126,10 +138,8 @@ def rwa_rhs_func(modules: str = "numpy") -> Callable:
     """
 
     def expr():
-        import sympy as sp
 
-        from keldysh.paper import symbols as S
-        from keldysh.paper.symbolic.master import n11, n21, n22, rwa_eom, s21
+        from keldysh.paper.symbolic.master import rwa_eom
 
         eqs = rwa_eom(2, "E_eps")
         # conj() of complex arguments must survive lambdify: keep sp.conjugate

@@ -12,7 +12,8 @@ rotating-frame dispersions at ``k0`` into the paper's ``v_{1,2}``, ``kappa_{1,2}
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
@@ -81,8 +82,12 @@ def _roots(f: Callable, a: float, b: float, n: int = 4001) -> list[float]:
     scale = np.max(av) if np.max(av) > 0 else 1.0
     for i in range(1, n - 1):
         if av[i] <= av[i - 1] and av[i] <= av[i + 1] and av[i] < 1e-6 * scale:
-            res = minimize_scalar(lambda x: abs(float(f(np.array(x)))), bounds=(ks[i - 1], ks[i + 1]),
-                                  method="bounded", options={"xatol": 1e-14})
+            res = minimize_scalar(
+                lambda x: abs(float(f(np.array(x)))),
+                bounds=(ks[i - 1], ks[i + 1]),
+                method="bounded",
+                options={"xatol": 1e-14},
+            )
             out.append(float(res.x))
     return sorted(set(round(r, 14) for r in out))
 
@@ -133,7 +138,19 @@ def near_resonance_model(model: Any, which: int = 0):
     v1, v2, kap1, kap2 = d1a, d1b, d2a / 2, d2b / 2
     S_d = {1: 2.0, 2: 2.0 * math.pi, 3: 4.0 * math.pi}[model.d]
     N0 = S_d * k0 ** (model.d - 1) / (2 * math.pi) ** model.d / abs(v2 - v1)
-    return LaserModel(
-        v1=v1, v2=v2, kappa1=kap1, kappa2=kap2, Omega=model.Omega, Gamma1=model.Gamma1, Gamma2=model.Gamma2,
-        kmax=model.kmax, N0=N0, name=f"{model.name} near k0 = {k0:.6g}",
-    ), k0, E1 + E2  # E(k0) = Etilde1 + Etilde2 = E1 + E2 (the omega0/2 shifts cancel)
+    return (
+        LaserModel(
+            v1=v1,
+            v2=v2,
+            kappa1=kap1,
+            kappa2=kap2,
+            Omega=model.Omega,
+            Gamma1=model.Gamma1,
+            Gamma2=model.Gamma2,
+            kmax=model.kmax,
+            N0=N0,
+            name=f"{model.name} near k0 = {k0:.6g}",
+        ),
+        k0,
+        E1 + E2,
+    )  # E(k0) = Etilde1 + Etilde2 = E1 + E2 (the omega0/2 shifts cancel)

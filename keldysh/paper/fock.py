@@ -35,9 +35,9 @@ SymPy is never imported here.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Callable, Iterable, Sequence, Tuple
+from functools import cache
 
 import numpy as np
 import scipy.linalg as sla
@@ -95,7 +95,7 @@ def _check_complex(name: str, value) -> complex:
     return z
 
 
-def _check_array(name: str, value, shape: Tuple[int, ...]) -> np.ndarray:
+def _check_array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
     arr = np.asarray(value, dtype=complex)
     if arr.shape != shape:
         raise ParameterError(name, f"must have shape {shape} (got {arr.shape})")
@@ -143,7 +143,7 @@ def annihilators(n_modes: int) -> np.ndarray:
     return _annihilators(_check_modes(n_modes)).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _annihilators(M: int) -> np.ndarray:
     Z = np.diag([1.0, -1.0])
     a = np.array([[0.0, 1.0], [0.0, 0.0]])
@@ -246,7 +246,7 @@ def dissipator_superoperator(X: np.ndarray) -> np.ndarray:
     return np.kron(X.conj(), X) - 0.5 * (np.kron(one, XdX) + np.kron(XdX.T, one))
 
 
-def liouvillian(H: np.ndarray, jumps: Iterable[Tuple[float, np.ndarray]] = ()) -> np.ndarray:
+def liouvillian(H: np.ndarray, jumps: Iterable[tuple[float, np.ndarray]] = ()) -> np.ndarray:
     """Lindbladian of Eq. (5): ``L rho = -i [H, rho] + sum_k r_k D[X_k] rho`` (column stacking).
 
     Parameters
@@ -484,7 +484,7 @@ def floquet_steady_state(L0: np.ndarray, L1: np.ndarray, omega0: float, n_harmon
 
 
 # ----------------------------------------------------------------------------- observables
-def bilinears(rho: np.ndarray, n_modes: int | None = None) -> Tuple[np.ndarray, np.ndarray]:
+def bilinears(rho: np.ndarray, n_modes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``n_ij = tr(rho c_i^+ c_j)`` and ``s_ij = tr(rho c_i^+ c_j^+)`` (the variables of Eq. 6).
 
     ``rho`` may be any matrix (also ``L[rho]``, giving the time derivatives) and may carry
@@ -583,7 +583,7 @@ class FockModel:
         """The Hamiltonian: a matrix (static) or a callable ``t -> H(t)`` (driven)."""
         return self.hamiltonian if self.driven else self.H0
 
-    def superoperators(self) -> Tuple[np.ndarray, np.ndarray | None]:
+    def superoperators(self) -> tuple[np.ndarray, np.ndarray | None]:
         """``(L0, L1)`` with ``L(t) = L0 + cos(omega0 t) L1`` (``L1 = None`` when static)."""
         L0 = liouvillian(self.H0, self.jumps)
         L1 = hamiltonian_superoperator(self.H_drive) if self.driven else None

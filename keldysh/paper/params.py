@@ -110,8 +110,8 @@ class LaserModel:
         if self.E1 is not None and self.omega0 is None:
             raise ParameterError("omega0", "is required with general dispersions E1, E2")
         if self.E1 is not None:  # parse now (whitelist, never evaluated) so bad input fails here
-            from keldysh.paper import symbols as S
             from keldysh.engine.parse import parse_expression
+            from keldysh.paper import symbols as S
 
             for name in ("E1", "E2"):
                 e = parse_expression(getattr(self, name), {"k": S.k}, param=name)
@@ -137,14 +137,20 @@ class LaserModel:
         v_plus: float = 0.0,
         kappa_minus: float = 0.0,
         **kw: Any,
-    ) -> "LaserModel":
+    ) -> LaserModel:
         """Build from the paper's combinations ``v_+-``, ``kappa_+-``, ``Gamma``, ``gamma2``.
 
         ``v_{1,2} = (v_+ -+ v_-)/2``, ``kappa_{1,2} = (kappa_+ -+ kappa_-)/2``,
         ``Gamma_2 = gamma2 Gamma``, ``Gamma_1 = (1 - gamma2) Gamma`` (Sect. II.A, II.B.1).
         """
-        for nm, val in (("v_minus", v_minus), ("v_plus", v_plus), ("kappa_plus", kappa_plus),
-                        ("kappa_minus", kappa_minus), ("Omega", Omega), ("Gamma", Gamma)):
+        for nm, val in (
+            ("v_minus", v_minus),
+            ("v_plus", v_plus),
+            ("kappa_plus", kappa_plus),
+            ("kappa_minus", kappa_minus),
+            ("Omega", Omega),
+            ("Gamma", Gamma),
+        ):
             check_magnitude(nm, val, hi=1e6, lo=1e-30 if nm == "Gamma" else 0.0)
         v_minus = check_finite("v_minus", v_minus)
         v_plus = check_finite("v_plus", v_plus)
@@ -153,8 +159,9 @@ class LaserModel:
         Gamma = check_positive("Gamma", Gamma)
         gamma2 = check_open_unit("gamma2", gamma2)
         if min(gamma2, 1.0 - gamma2) * Gamma < 1e-30:
-            raise ParameterError("gamma2", f"makes a rate below 1e-30 (Gamma1 = {(1 - gamma2) * Gamma:g}, "
-                                 f"Gamma2 = {gamma2 * Gamma:g})")
+            raise ParameterError(
+                "gamma2", f"makes a rate below 1e-30 (Gamma1 = {(1 - gamma2) * Gamma:g}, Gamma2 = {gamma2 * Gamma:g})"
+            )
         return cls(
             v1=(v_plus - v_minus) / 2,
             v2=(v_plus + v_minus) / 2,
@@ -166,7 +173,7 @@ class LaserModel:
             **kw,
         )
 
-    def replace(self, **changes: Any) -> "LaserModel":
+    def replace(self, **changes: Any) -> LaserModel:
         """A copy with fields changed; accepts the paper's combinations too.
 
         Recognised combinations: ``v_minus``, ``v_plus``, ``kappa_plus``, ``kappa_minus``,
@@ -195,7 +202,9 @@ class LaserModel:
                 check_magnitude(nm, val, hi=1e6, lo=1e-30 if nm == "Gamma" else 0.0)
             g2 = check_open_unit("gamma2", cur["gamma2"])
             if min(g2, 1.0 - g2) * G < 1e-30:
-                raise ParameterError("gamma2", f"makes a rate below 1e-30 (Gamma1 = {(1 - g2) * G:g}, Gamma2 = {g2 * G:g})")
+                raise ParameterError(
+                    "gamma2", f"makes a rate below 1e-30 (Gamma1 = {(1 - g2) * G:g}, Gamma2 = {g2 * G:g})"
+                )
             base = dict(
                 v1=(vp - vm) / 2,
                 v2=(vp + vm) / 2,
@@ -470,7 +479,4 @@ def preset(name: str) -> LaserModel:
     try:
         return PRESETS[name]
     except KeyError:
-        raise ParameterError(
-            "preset", f"unknown preset {name!r}; choose one of {', '.join(sorted(PRESETS))}"
-        ) from None
-
+        raise ParameterError("preset", f"unknown preset {name!r}; choose one of {', '.join(sorted(PRESETS))}") from None

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional
+from typing import Any
 
-from keldysh.paper.params import NearResonanceMeasure, fermi
 from keldysh.errors import ParameterError, check_finite, check_nonnegative, check_positive
+from keldysh.paper.params import NearResonanceMeasure, fermi
 
 __all__ = [
     "PumpingModel",
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 #: Default parameters (dimensionless; energies in the unit of :mod:`keldysh.paper.units`).
-DEFAULTS: Dict[str, float] = {
+DEFAULTS: dict[str, float] = {
     "mu1": 0.0,
     "mu2": 2.0,
     "T": 0.05,
@@ -114,7 +115,7 @@ class PumpingModel(NearResonanceMeasure):
     kappa_minus: float = DEFAULTS["kappa_minus"]
     E1_S: float = DEFAULTS["E1_S"]
     kmax: float = DEFAULTS["kmax"]
-    N0: Optional[float] = None
+    N0: float | None = None
     name: str = field(default="pumping", compare=False)
 
     def __post_init__(self) -> None:
@@ -130,7 +131,9 @@ class PumpingModel(NearResonanceMeasure):
         if self.N0 is not None:
             object.__setattr__(self, "N0", check_positive("N0", self.N0))
         if self.kappa_plus == 0 and self.v_plus == 0:
-            raise ParameterError("kappa_plus", "E = v_+ q + kappa_+ q^2 vanishes identically; give kappa_plus or v_plus != 0")
+            raise ParameterError(
+                "kappa_plus", "E = v_+ q + kappa_+ q^2 vanishes identically; give kappa_plus or v_plus != 0"
+            )
 
     # ------------------------------------------------------------------ derived
     @property
@@ -190,7 +193,7 @@ class PumpingModel(NearResonanceMeasure):
             out.append((centre, width))
         return out
 
-    def grid_fields(self, q) -> Dict[str, Any]:
+    def grid_fields(self, q) -> dict[str, Any]:
         """``E, E1, E2m`` (= ``E_2(-q)``), ``f1, f2`` (Eq. 34) and ``N = f1 + f2 - 1`` on the nodes."""
         import numpy as np
 
@@ -201,45 +204,55 @@ class PumpingModel(NearResonanceMeasure):
         f2 = fermi(E2m - self.mu2, self.T)
         return {"E": E1 + E2m, "E1": E1, "E2m": E2m, "f1": f1, "f2": f2, "N": f1 + f2 - 1.0}
 
-    def gap_methods(self) -> Dict[str, str]:
+    def gap_methods(self) -> dict[str, str]:
         """``"exact"``: the derived Eq. (41) (default); ``"printed"``: Eq. (41) as printed."""
         return {"exact": "keldysh.paper.pumping:kernel_exact", "printed": "keldysh.paper.pumping:kernel_printed"}
 
     def sign_rule_note(self) -> str:
         """The paper's sign rule for this model, for messages (Eq. 43)."""
         N = N_on_surface(self)
-        return (f"Eq. 43: sgn V = -sgn(kappa_+) sgn(N) = {-int(math.copysign(1, self.kappa_plus)):+d} x "
-                f"{(0 if N == 0 else int(math.copysign(1, N))):+d} (N = {N:.6g} on S)")
+        return (
+            f"Eq. 43: sgn V = -sgn(kappa_+) sgn(N) = {-int(math.copysign(1, self.kappa_plus)):+d} x "
+            f"{(0 if N == 0 else int(math.copysign(1, N))):+d} (N = {N:.6g} on S)"
+        )
 
     def threshold_note(self) -> str:
         """Which printed threshold the numerical V_c corresponds to (Eq. 44)."""
         return "Eq. 44 at this cutoff"
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        out.update(model="pumping", Gamma=self.Gamma, gamma1=self.gamma1, gamma2=self.gamma2,
-                   N0_eff=self.N0_eff, N_S=N_on_surface(self))
+        out.update(
+            model="pumping",
+            Gamma=self.Gamma,
+            gamma1=self.gamma1,
+            gamma2=self.gamma2,
+            N0_eff=self.N0_eff,
+            N_S=N_on_surface(self),
+        )
         return out
 
 
 #: Named parameter sets.
-PRESETS: Dict[str, PumpingModel] = {
+PRESETS: dict[str, PumpingModel] = {
     "pumping": PumpingModel(),
     # Gamma12 != Gamma: separates the derived Eqs. (37), (45) from the printed ones
     "pumping-dephased": PumpingModel(Gamma12=0.03, name="pumping-dephased"),
 }
 
 
-def model_from_options(options: Dict[str, Optional[float]]) -> PumpingModel:
+def model_from_options(options: dict[str, float | None]) -> PumpingModel:
     """Build a :class:`PumpingModel` from CLI-style options (``None`` = default, see :data:`DEFAULTS`).
 
     Recognised keys: the keys of :data:`DEFAULTS` and ``N0``; unknown keys raise ParameterError.
     """
     allowed = set(DEFAULTS) | {"N0"}
-    kw: Dict[str, Any] = {}
+    kw: dict[str, Any] = {}
     for key, val in options.items():
         if key not in allowed:
-            raise ParameterError(key, f"not a parameter of the pumping model (choose from {', '.join(sorted(allowed))})")
+            raise ParameterError(
+                key, f"not a parameter of the pumping model (choose from {', '.join(sorted(allowed))})"
+            )
         if val is not None:
             kw[key] = val
     return PumpingModel(**kw)
@@ -269,7 +282,9 @@ def kernel_exact(model: PumpingModel, grid: Any, delta: float) -> Any:
     import numpy as np
 
     fn = kernel_func()
-    return np.asarray(fn(grid.E, float(delta), model.Gamma1, model.Gamma2, model.Gamma12, grid.N), dtype=float) * np.ones_like(grid.q)
+    return np.asarray(
+        fn(grid.E, float(delta), model.Gamma1, model.Gamma2, model.Gamma12, grid.N), dtype=float
+    ) * np.ones_like(grid.q)
 
 
 def kernel_printed(model: PumpingModel, grid: Any, delta: float) -> Any:
@@ -292,7 +307,7 @@ def sign_rule_eq43(model: PumpingModel) -> int:
     return int(-math.copysign(1, model.kappa_plus) * (0 if N == 0 else math.copysign(1, N)))
 
 
-def quartic_integral(kappa: float, B: float, U: Optional[float] = None) -> float:
+def quartic_integral(kappa: float, B: float, U: float | None = None) -> float:
     """``int_{-U}^{U} kappa q^2 / (kappa^2 q^4 + B^2) dq`` (``U = None``: the real line, ``pi/sqrt 2`` form).
 
     Closed form of :func:`keldysh.paper.symbolic.pumping.quartic_integral_expr` (Eqs. 42, A13-A15).
@@ -306,7 +321,9 @@ def quartic_integral(kappa: float, B: float, U: Optional[float] = None) -> float
         return pref * math.pi / math.sqrt(2.0)
     u = check_positive("U", U) * math.sqrt(abs(kappa) / B)
     r2 = math.sqrt(2.0)
-    twoJ = (0.5 * math.log((u * u - r2 * u + 1) / (u * u + r2 * u + 1)) + math.atan(r2 * u + 1) + math.atan(r2 * u - 1)) / r2
+    twoJ = (
+        0.5 * math.log((u * u - r2 * u + 1) / (u * u + r2 * u + 1)) + math.atan(r2 * u + 1) + math.atan(r2 * u - 1)
+    ) / r2
     return pref * twoJ
 
 
@@ -315,7 +332,7 @@ def _B(model: PumpingModel, delta: float) -> float:
     return math.sqrt(model.Gamma12**2 + delta**2 * model.Gamma12 * model.Gamma / (model.Gamma1 * model.Gamma2))
 
 
-def gap_rhs_eq42(model: PumpingModel, V: float, delta: float, kmax: Optional[float] = None) -> float:
+def gap_rhs_eq42(model: PumpingModel, V: float, delta: float, kmax: float | None = None) -> float:
     """Derived Eq. (42): ``R`` in ``1 = R`` with ``E = kappa_+ q^2``, ``N`` uniform (``kmax=None``: infinite line).
 
     ``R = -V N0|v_-| N sgn(kappa_+) (pi/sqrt 2) |kappa_+|^(-1/2) (g1 g2 Gamma/Gamma12)^(1/4)
@@ -329,12 +346,21 @@ def gap_rhs_eq42(model: PumpingModel, V: float, delta: float, kmax: Optional[flo
 def gap_rhs_eq42_printed(model: PumpingModel, V: float, delta: float) -> float:
     """Eq. (42) as printed (``(Gamma/Gamma12)^(1/2)`` and ``g1 g2 Gamma^2``)."""
     g12 = model.gamma1 * model.gamma2
-    return (-math.pi / math.sqrt(2) * model.q_weight * V * math.copysign(1, model.kappa_plus) / math.sqrt(abs(model.kappa_plus))
-            * g12**0.25 * math.sqrt(model.Gamma / model.Gamma12) * N_on_surface(model)
-            / (delta**2 + g12 * model.Gamma**2) ** 0.25)
+    return (
+        -math.pi
+        / math.sqrt(2)
+        * model.q_weight
+        * V
+        * math.copysign(1, model.kappa_plus)
+        / math.sqrt(abs(model.kappa_plus))
+        * g12**0.25
+        * math.sqrt(model.Gamma / model.Gamma12)
+        * N_on_surface(model)
+        / (delta**2 + g12 * model.Gamma**2) ** 0.25
+    )
 
 
-def V_c_eq44(model: PumpingModel, kmax: Optional[float] = None) -> float:
+def V_c_eq44(model: PumpingModel, kmax: float | None = None) -> float:
     """Eq. (44): ``V_c''' = (sqrt 2/pi) sqrt(|kappa_+| Gamma12) / (N0 |v_-| |N|)`` (``kmax=None``).
 
     With ``kmax`` the momentum integral is cut at ``|q| <= kmax`` (closed form); ``inf`` when

@@ -14,9 +14,10 @@ reduction of Sect. II.C).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Dict
+from typing import Any
 
 import numpy as np
 
@@ -84,9 +85,9 @@ class MomentumGrid:
     w: np.ndarray
     breakpoints: np.ndarray
     order: int
-    fields: Dict[str, np.ndarray] = field(default_factory=dict)
+    fields: dict[str, np.ndarray] = field(default_factory=dict)
     model: Any = None
-    cache: Dict[Any, Any] = field(default_factory=dict, repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> np.ndarray:
         fields = self.__dict__.get("fields", {})
@@ -102,11 +103,11 @@ class MomentumGrid:
         """``int (dk) values`` on this grid."""
         return np.dot(self.w, values)
 
-    def refined(self, factor: int = 2) -> "MomentumGrid":
+    def refined(self, factor: int = 2) -> MomentumGrid:
         """The same panels with ``factor`` times more Gauss nodes (for error estimates)."""
         return _build(self.model, self.breakpoints, self.order * factor)
 
-    def error_of(self, fn: Callable[["MomentumGrid"], np.ndarray]) -> float:
+    def error_of(self, fn: Callable[[MomentumGrid], np.ndarray]) -> float:
         """Estimated absolute quadrature error of ``int (dk) fn``: ``|I(order) - I(2 order)|``."""
         fine = self.refined(2)
         return float(abs(self.integrate(fn(self)) - fine.integrate(fn(fine))))

@@ -7,8 +7,9 @@ so ``import keldysh`` stays cheap and no display is needed.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,8 +48,9 @@ def write_csv(path: Path | str, header: Sequence[str], columns: Iterable[np.ndar
     return path
 
 
-def plot_delta_panel(path: Path | str, curves: List[Dict[str, Any]], title: str, log: bool = False,
-                     log_companion: bool = False) -> Path:
+def plot_delta_panel(
+    path: Path | str, curves: list[dict[str, Any]], title: str, log: bool = False, log_companion: bool = False
+) -> Path:
     """Panel (a) of Figs. 4-6: ``|Delta|(t)`` with horizontal lines for the steady states.
 
     Each curve dict needs ``times``, ``abs_Delta``, ``label``; optional horizontal lines
@@ -99,7 +101,7 @@ def plot_delta_panel(path: Path | str, curves: List[Dict[str, Any]], title: str,
     return path
 
 
-def plot_s21_panel(path: Path | str, curves: List[Dict[str, Any]], title: str, qmax: float | None = None) -> Path:
+def plot_s21_panel(path: Path | str, curves: list[dict[str, Any]], title: str, qmax: float | None = None) -> Path:
     """Panel (b) of Figs. 4-5: ``s21(q)`` from the dynamics (markers) against Eq. (10) (lines).
 
     Each curve dict needs ``q``, ``s21`` (dynamics, complex), ``s21_eq10`` (complex) and

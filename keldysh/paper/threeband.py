@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional
+from typing import Any
 
-from keldysh.paper.params import NearResonanceMeasure
 from keldysh.errors import ParameterError, check_finite, check_positive
+from keldysh.paper.params import NearResonanceMeasure
 
 __all__ = [
     "ThreeBandModel",
@@ -54,7 +55,7 @@ __all__ = [
 #: Default (Fig. 10) parameters, dimensionless.  ``1/tau = 0.05 >> Gamma_a`` (the Appendix's
 #: ``tau^-1 >> Gamma_{1,2,3}``); ``Omega = 0.5`` gives ``R(0) = Omega^2 tau / 2 = 2.5``, i.e.
 #: the large-Rabi regime of Eq. (A15) across the pairing window ``|q| ~ sqrt(Gamma12/|kappa_+|)``.
-DEFAULTS: Dict[str, float] = {
+DEFAULTS: dict[str, float] = {
     "Omega": 0.5,
     "tau": 20.0,
     "Gamma1": 0.01,
@@ -103,7 +104,7 @@ class ThreeBandModel(NearResonanceMeasure):
     kappa_plus: float = DEFAULTS["kappa_plus"]
     kappa_minus: float = DEFAULTS["kappa_minus"]
     kmax: float = DEFAULTS["kmax"]
-    N0: Optional[float] = None
+    N0: float | None = None
     name: str = field(default="threeband", compare=False)
 
     #: the Appendix fixes V_c and the sign rule, not |Delta| (see the module docstring)
@@ -150,7 +151,7 @@ class ThreeBandModel(NearResonanceMeasure):
                 out.append((-self.v_plus / self.kappa_plus, self.Gamma12 / abs(self.v_plus)))
         return out
 
-    def grid_fields(self, q) -> Dict[str, Any]:
+    def grid_fields(self, q) -> dict[str, Any]:
         """``E``, ``eps`` and the weak-pairing population deviation ``x`` (Eq. A12 derived)."""
         import numpy as np
 
@@ -159,9 +160,12 @@ class ThreeBandModel(NearResonanceMeasure):
         E = self.v_plus * q + self.kappa_plus * q**2
         return {"E": E, "eps": eps, "x": population_deviation(self, eps)}
 
-    def gap_methods(self) -> Dict[str, str]:
+    def gap_methods(self) -> dict[str, str]:
         """``"appendix"``: Eq. (A13) with the derived populations (default); ``"large-rabi"``: ``Omega -> oo``."""
-        return {"appendix": "keldysh.paper.threeband:kernel_appendix", "large-rabi": "keldysh.paper.threeband:kernel_large_rabi"}
+        return {
+            "appendix": "keldysh.paper.threeband:kernel_appendix",
+            "large-rabi": "keldysh.paper.threeband:kernel_large_rabi",
+        }
 
     def sign_rule_note(self) -> str:
         """The paper's sign rule for this model, for messages (Eq. A14)."""
@@ -171,14 +175,13 @@ class ThreeBandModel(NearResonanceMeasure):
         """Which printed threshold the numerical V_c corresponds to (Eq. A15 in the large-Rabi limit)."""
         return "Eq. A13 at this cutoff; Eq. A15 for Omega -> oo"
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        out.update(model="threeband", N0_eff=self.N0_eff, threshold_only=True,
-                   x_large_rabi=large_rabi_population(self))
+        out.update(model="threeband", N0_eff=self.N0_eff, threshold_only=True, x_large_rabi=large_rabi_population(self))
         return out
 
 
-PRESETS: Dict[str, ThreeBandModel] = {"fig10": ThreeBandModel(name="fig10")}
+PRESETS: dict[str, ThreeBandModel] = {"fig10": ThreeBandModel(name="fig10")}
 
 
 def preset(name: str = "fig10") -> ThreeBandModel:
@@ -186,16 +189,20 @@ def preset(name: str = "fig10") -> ThreeBandModel:
     try:
         return PRESETS[name]
     except KeyError:
-        raise ParameterError("preset", f"unknown three-band preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+        raise ParameterError(
+            "preset", f"unknown three-band preset {name!r}; choose one of {', '.join(PRESETS)}"
+        ) from None
 
 
-def model_from_options(options: Dict[str, Optional[float]]) -> ThreeBandModel:
+def model_from_options(options: dict[str, float | None]) -> ThreeBandModel:
     """Build a :class:`ThreeBandModel` from CLI-style options (``None`` = default, see :data:`DEFAULTS`)."""
     allowed = set(DEFAULTS) | {"N0"}
-    kw: Dict[str, Any] = {}
+    kw: dict[str, Any] = {}
     for key, val in options.items():
         if key not in allowed:
-            raise ParameterError(key, f"not a parameter of the three-band model (choose from {', '.join(sorted(allowed))})")
+            raise ParameterError(
+                key, f"not a parameter of the three-band model (choose from {', '.join(sorted(allowed))})"
+            )
         if val is not None:
             kw[key] = val
     return ThreeBandModel(name="threeband", **kw)
@@ -265,8 +272,13 @@ def sign_rule_eq_a14(model: ThreeBandModel) -> int:
 
 def V_c_eq_a15(model: ThreeBandModel) -> float:
     """Eq. (A15): ``V_c = (sqrt 2/pi) sqrt(|kappa_+| Gamma12) (1 + 2 Gamma3/Gamma1) / (N0 |v_-|)``."""
-    return (math.sqrt(2) / math.pi * math.sqrt(abs(model.kappa_plus) * model.Gamma12)
-            * (1 + 2 * model.Gamma3 / model.Gamma1) / model.q_weight)
+    return (
+        math.sqrt(2)
+        / math.pi
+        * math.sqrt(abs(model.kappa_plus) * model.Gamma12)
+        * (1 + 2 * model.Gamma3 / model.Gamma1)
+        / model.q_weight
+    )
 
 
 def V_c_eq_a15_cutoff(model: ThreeBandModel) -> float:

@@ -25,8 +25,9 @@ The Conclusions' threshold (Eqs. 22, 44 without their ``sqrt 2/pi``):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any
 
 from keldysh.errors import ParameterError, check_finite, check_positive
 
@@ -58,8 +59,16 @@ E_CHARGE_C = 1.602176634e-19  # C
 EPS0 = 8.8541878128e-12  # F / m
 DEBYE_C_M = 3.33564095e-30  # C m
 
-_ENERGY_UNITS = {"eV": 1.0, "meV": 1e-3, "ueV": 1e-6, "K": KB_EV_K, "THz": H_EV_S * 1e12, "GHz": H_EV_S * 1e9,
-                 "1/s": HBAR_EV_S, "J": 1.0 / E_CHARGE_C}
+_ENERGY_UNITS = {
+    "eV": 1.0,
+    "meV": 1e-3,
+    "ueV": 1e-6,
+    "K": KB_EV_K,
+    "THz": H_EV_S * 1e12,
+    "GHz": H_EV_S * 1e9,
+    "1/s": HBAR_EV_S,
+    "J": 1.0 / E_CHARGE_C,
+}
 _DIPOLE_UNITS = {"C m": 1.0, "e nm": E_CHARGE_C * 1e-9, "e A": E_CHARGE_C * 1e-10, "D": DEBYE_C_M}
 
 
@@ -102,10 +111,15 @@ class UnitSystem:
         """Temperature unit ``E_u / k_B`` in kelvin."""
         return self.energy_eV / KB_EV_K
 
-    def describe(self) -> Dict[str, float]:
+    def describe(self) -> dict[str, float]:
         """Every unit of this system (JSON-ready)."""
-        return dict(asdict(self), time_s=self.time_s, length_m=self.length_m, velocity_m_s=self.velocity_m_s,
-                    temperature_K=self.temperature_K)
+        return dict(
+            asdict(self),
+            time_s=self.time_s,
+            length_m=self.length_m,
+            velocity_m_s=self.velocity_m_s,
+            temperature_K=self.temperature_K,
+        )
 
     # -------------------------------------------------------------- energies, rates, temperatures
     def energy(self, value: float, unit: str = "eV") -> float:
@@ -115,7 +129,9 @@ class UnitSystem:
         try:
             scale = _ENERGY_UNITS[unit]
         except KeyError:
-            raise ParameterError("unit", f"unknown energy unit {unit!r}; choose one of {', '.join(_ENERGY_UNITS)}") from None
+            raise ParameterError(
+                "unit", f"unknown energy unit {unit!r}; choose one of {', '.join(_ENERGY_UNITS)}"
+            ) from None
         return value * scale / self.energy_eV
 
     def energy_to(self, value: float, unit: str = "eV") -> float:
@@ -193,7 +209,9 @@ class UnitSystem:
         try:
             d_SI = check_finite("dipole", dipole) * _DIPOLE_UNITS[dipole_unit]
         except KeyError:
-            raise ParameterError("dipole_unit", f"unknown unit {dipole_unit!r}; choose one of {', '.join(_DIPOLE_UNITS)}") from None
+            raise ParameterError(
+                "dipole_unit", f"unknown unit {dipole_unit!r}; choose one of {', '.join(_DIPOLE_UNITS)}"
+            ) from None
         E0 = math.sqrt(2.0 * intensity / (C_M_S * EPS0 * n_refr))
         return abs(d_SI) * E0 / E_CHARGE_C / self.energy_eV
 
@@ -257,7 +275,7 @@ class ThresholdEstimate:
     ratio_exact_prefactor: float
     met: bool
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     def __str__(self) -> str:
@@ -272,11 +290,12 @@ class ThresholdEstimate:
 
 
 #: The Conclusions' numbers: V rho ~ 0.2, kappa ~ (10^6 eV)^-1 c^2, Gamma ~ 1e-3 eV, |v_-| ~ 1e-2 c.
-PAPER_ESTIMATE: Dict[str, float] = {"VN0": 0.2, "kappa_eV_inv_c2": 1e-6, "Gamma_eV": 1e-3, "v_minus_c": 1e-2}
+PAPER_ESTIMATE: dict[str, float] = {"VN0": 0.2, "kappa_eV_inv_c2": 1e-6, "Gamma_eV": 1e-3, "v_minus_c": 1e-2}
 
 
-def conclusions_estimate(VN0: float = 0.2, kappa_eV_inv_c2: float = 1e-6, Gamma_eV: float = 1e-3,
-                         v_minus_c: float = 1e-2) -> ThresholdEstimate:
+def conclusions_estimate(
+    VN0: float = 0.2, kappa_eV_inv_c2: float = 1e-6, Gamma_eV: float = 1e-3, v_minus_c: float = 1e-2
+) -> ThresholdEstimate:
     """The Conclusions' threshold estimate ``|V| N0 |v_-| / (|kappa| Gamma)^(1/2) > 1`` in physical units.
 
     ``kappa`` in ``eV^-1 c^2`` (``E[eV] = kappa p[eV/c]^2``; ``1e-6`` is ``hbar^2/(2 m)`` with
@@ -292,14 +311,27 @@ def conclusions_estimate(VN0: float = 0.2, kappa_eV_inv_c2: float = 1e-6, Gamma_
     if abs(v_minus_c) >= 2.0:
         raise ParameterError("v_minus_c", f"|v_-| = |v_2 - v_1| must be below 2c (got {v_minus_c})")
     r = threshold_ratio(VN0, kappa_eV_inv_c2, Gamma_eV, v_minus_c)
-    return ThresholdEstimate(VN0=VN0, kappa_eV_inv_c2=kappa_eV_inv_c2, Gamma_eV=Gamma_eV, v_minus_c=v_minus_c,
-                             ratio=r, log10_ratio=math.log10(r), kinematic_factor=kin,
-                             ratio_exact_prefactor=r * math.pi / math.sqrt(2.0), met=r > 1.0)
+    return ThresholdEstimate(
+        VN0=VN0,
+        kappa_eV_inv_c2=kappa_eV_inv_c2,
+        Gamma_eV=Gamma_eV,
+        v_minus_c=v_minus_c,
+        ratio=r,
+        log10_ratio=math.log10(r),
+        kinematic_factor=kin,
+        ratio_exact_prefactor=r * math.pi / math.sqrt(2.0),
+        met=r > 1.0,
+    )
 
 
-def critical_temperature(Gamma_of_T: Callable[[float], float], VN0: float = 0.2, kappa_eV_inv_c2: float = 1e-6,
-                         v_minus_c: float = 1e-2, T_range_K: Tuple[float, float] = (1.0, 1000.0),
-                         exact_prefactor: bool = False) -> float:
+def critical_temperature(
+    Gamma_of_T: Callable[[float], float],
+    VN0: float = 0.2,
+    kappa_eV_inv_c2: float = 1e-6,
+    v_minus_c: float = 1e-2,
+    T_range_K: tuple[float, float] = (1.0, 1000.0),
+    exact_prefactor: bool = False,
+) -> float:
     """``T_c`` from ``|V| N0 |v_-| / (|kappa|^(1/2) Gamma(T_c)^(1/2)) = 1`` (Conclusions).
 
     Parameters

@@ -61,12 +61,12 @@ def closed_form(Gamma, f):
     return n, a
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lossy():
     return kd.Lindbladian(hamiltonian(xi, D), jumps=[(g, ck), (g, cmk)])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gain_loss():
     return kd.Lindbladian(hamiltonian(xi, D), jumps=[(gin, ck.dag()), (gout, ck), (gin, cmk.dag()), (gout, cmk)])
 
@@ -145,8 +145,10 @@ def test_numeric_matches_qutip():
 def test_equal_time_keldysh_exact():
     # exact rational parameters: int dw/2pi G^K = -i F, every entry, exactly (residues)
     R = sp.Rational
-    L = kd.Lindbladian(hamiltonian(R(1, 3), R(2, 5) + sp.I * R(3, 7)), jumps=[(R(1, 5), ck.dag()), (R(1, 2), ck),
-                                                                           (R(1, 5), cmk.dag()), (R(1, 2), cmk)])
+    L = kd.Lindbladian(
+        hamiltonian(R(1, 3), R(2, 5) + sp.I * R(3, 7)),
+        jumps=[(R(1, 5), ck.dag()), (R(1, 2), ck), (R(1, 5), cmk.dag()), (R(1, 2), cmk)],
+    )
     _, _, GK = L.greens()
     F = distribution_matrix(L)
     for i in range(4):

@@ -49,7 +49,7 @@ import keldysh as kd
 J, gl, gr = sp.symbols("J gamma_l gamma_r", positive=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def chain(N: int):
     c = kd.fermions(" ".join(f"s{i}" for i in range(N)))
     H = sum((-J * (c[i].dag() * c[i + 1] + c[i + 1].dag() * c[i]) for i in range(N - 1)), 0 * c[0])

@@ -21,11 +21,11 @@ def test_contract_as_written():
     f = kd.compile(ss[c.dag() * c], [gin, gout])
 
     n = L.mean(c.dag() * c)
-    assert sp.expand(eom - (gin - (gin + gout) * n)) == 0                   # exact identities
+    assert sp.expand(eom - (gin - (gin + gout) * n)) == 0  # exact identities
     assert sp.simplify(ss[c.dag() * c] - gin / (gin + gout)) == 0
     assert GR.shape == GA.shape == GK.shape == (2, 2)
     assert sp.simplify(integral - (-sp.I * (1 - 2 * gin / (gin + gout)))) == 0
-    assert abs(num[c.dag() * c] - 2 / 7) < 1e-15                            # one division: rounding
+    assert abs(num[c.dag() * c] - 2 / 7) < 1e-15  # one division: rounding
     assert abs(float(f(0.2, 0.5)) - 2 / 7) < 1e-15
     assert np.allclose(f(np.array([0.2, 1.0]), np.array([0.5, 1.0])), [2 / 7, 0.5], atol=1e-15, rtol=0)
     qutip = pytest.importorskip("qutip")

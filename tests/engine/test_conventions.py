@@ -55,7 +55,7 @@ CASES = [(2, 5), (2, 8), (3, 13)]  # (modes, seed)
 WS = np.array([-2.3, -0.6, 0.0, 0.45, 1.7])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def random_model(n: int, seed: int):
     """Random hopping, pairing and linear jumps (mixtures of c and c^+) on n modes."""
     rng = np.random.default_rng(seed)
@@ -183,8 +183,12 @@ def test_sigma_keldysh_constant_and_from_jumps(n, seed):
 def test_sigma_keldysh_exact():
     R = sp.Rational
     a, b = kd.fermions("a b")
-    H = R(1, 3) * a.dag() * a - R(1, 2) * b.dag() * b + (R(1, 4) + sp.I / 5) * a.dag() * b.dag() \
+    H = (
+        R(1, 3) * a.dag() * a
+        - R(1, 2) * b.dag() * b
+        + (R(1, 4) + sp.I / 5) * a.dag() * b.dag()
         + (R(1, 4) - sp.I / 5) * b * a
+    )
     L = kd.Lindbladian(H, jumps=[(R(1, 2), a + sp.I / 3 * b.dag()), (R(1, 5), b), (R(1, 7), a.dag())])
     d = gaussian_data(L, {})
     tau = _tau(2)
@@ -198,8 +202,7 @@ def test_sigma_keldysh_exact():
 e1, e2 = sp.symbols("epsilon_1 epsilon_2", real=True)
 g1, p1, g2 = sp.symbols("gamma_1 p_1 gamma_2", positive=True)
 c1, c2 = kd.fermions("c1 c2")
-independent = kd.Lindbladian(e1 * c1.dag() * c1 + e2 * c2.dag() * c2,
-                             jumps=[(g1, c1), (p1, c1.dag()), (g2, c2)])
+independent = kd.Lindbladian(e1 * c1.dag() * c1 + e2 * c2.dag() * c2, jumps=[(g1, c1), (p1, c1.dag()), (g2, c2)])
 
 
 def test_loss_on_mode_1_does_not_touch_mode_2():

@@ -12,8 +12,8 @@ import pytest
 import sympy as sp
 
 import keldysh as kd
-from keldysh.paper import build
 from keldysh.engine.compile import clear_cache
+from keldysh.paper import build
 
 eps = sp.Symbol("epsilon", real=True)
 g = sp.Symbol("gamma", positive=True)
@@ -28,11 +28,15 @@ def test_quartic_hamiltonian_names_the_term():
         kd.Lindbladian(c1.dag() * c2.dag() * c2 * c1, jumps=[(g, c1), (g, c2)])
 
 
-@pytest.mark.parametrize("H", [
-    sp.Symbol("epsilon_c") * c1.dag() * c1,  # complex symbol: eps - conj(eps) != 0
-    1j * c1.dag() * c2,  # lacks its conjugate
-    c1.dag() * c2 + 1j * c2.dag() * c1,  # wrong conjugate
-], ids=["complex-symbol", "no-conjugate", "wrong-conjugate"])
+@pytest.mark.parametrize(
+    "H",
+    [
+        sp.Symbol("epsilon_c") * c1.dag() * c1,  # complex symbol: eps - conj(eps) != 0
+        1j * c1.dag() * c2,  # lacks its conjugate
+        c1.dag() * c2 + 1j * c2.dag() * c1,  # wrong conjugate
+    ],
+    ids=["complex-symbol", "no-conjugate", "wrong-conjugate"],
+)
 def test_non_hermitian_hamiltonian(H):
     with pytest.raises(kd.ClosureError, match="not Hermitian"):
         kd.Lindbladian(H, jumps=[(g, c1), (g, c2)])
@@ -40,8 +44,9 @@ def test_non_hermitian_hamiltonian(H):
 
 def test_hermitian_pairing_is_accepted():
     D = sp.Symbol("Delta")
-    L = kd.Lindbladian(eps * c1.dag() * c1 + D * c1.dag() * c2.dag() + sp.conjugate(D) * c2 * c1,
-                       jumps=[(g, c1), (g, c2)])
+    L = kd.Lindbladian(
+        eps * c1.dag() * c1 + D * c1.dag() * c2.dag() + sp.conjugate(D) * c2 * c1, jumps=[(g, c1), (g, c2)]
+    )
     assert L.n == 2
 
 
@@ -147,16 +152,25 @@ def test_value_violating_assumptions():
 CODE = "open('evaluated', 'w')"  # would leave a file behind if anything evaluated it
 
 
-@pytest.mark.parametrize("make", [
-    lambda: CODE * c, lambda: c * CODE, lambda: c + CODE, lambda: CODE + c, lambda: c - CODE, lambda: CODE - c,
-    lambda: c / CODE,
-    lambda: kd.Lindbladian(n, jumps=[(CODE, c)]),
-    lambda: kd.Lindbladian(CODE, jumps=[(1, c)]),
-    lambda: kd.Lindbladian(n, jumps=[(1, CODE)]),
-    lambda: kd.Lindbladian(n, jumps=[(1, c)]).mean(CODE),
-    lambda: kd.compile(CODE, [eps]),
-    lambda: kd.compile(eps, CODE),
-], ids=["rmul", "mul", "add", "radd", "sub", "rsub", "div", "rate", "H", "jump", "mean", "compile", "compile-args"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CODE * c,
+        lambda: c * CODE,
+        lambda: c + CODE,
+        lambda: CODE + c,
+        lambda: c - CODE,
+        lambda: CODE - c,
+        lambda: c / CODE,
+        lambda: kd.Lindbladian(n, jumps=[(CODE, c)]),
+        lambda: kd.Lindbladian(CODE, jumps=[(1, c)]),
+        lambda: kd.Lindbladian(n, jumps=[(1, CODE)]),
+        lambda: kd.Lindbladian(n, jumps=[(1, c)]).mean(CODE),
+        lambda: kd.compile(CODE, [eps]),
+        lambda: kd.compile(eps, CODE),
+    ],
+    ids=["rmul", "mul", "add", "radd", "sub", "rsub", "div", "rate", "H", "jump", "mean", "compile", "compile-args"],
+)
 def test_strings_are_never_evaluated(make, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(TypeError):
@@ -213,6 +227,7 @@ def test_lambdified_with_the_same_name_is_never_stale(private_cache):
 
 def test_lambdified_package_closure_is_never_stale(private_cache):
     """A derivation inside the package is keyed by its code *and* its closure values."""
+
     def derivation(expr):
         fn = lambda: expr  # noqa: E731
         fn.__module__ = "keldysh.example"  # keyed like a derivation inside the package
@@ -224,7 +239,7 @@ def test_lambdified_package_closure_is_never_stale(private_cache):
 
 def test_disk_round_trip_is_bitwise(private_cache):
     y = sp.Symbol("y", real=True)
-    expr = sp.exp(-x**2) * sp.sin(y) / (1 + x**2) + sp.sqrt(1 + x**2 * y**2) * sp.cos(x * y) ** 2
+    expr = sp.exp(-(x**2)) * sp.sin(y) / (1 + x**2) + sp.sqrt(1 + x**2 * y**2) * sp.cos(x * y) ** 2
     xs = np.linspace(-3, 3, 101)
     ys = np.linspace(0.1, 2, 101)
     f = kd.compile(expr, [x, y])

@@ -31,7 +31,7 @@ a, b, d = modes
 MA, MB = (next(iter(x.terms))[0][0] for x in (a, b))  # the Mode objects of a and b
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def jw(i: int) -> np.ndarray:
     """Jordan-Wigner annihilator of mode i among N (|1> = occupied)."""
     Z = np.diag([1.0, -1.0])  # (-1)^n on (|0>, |1>)
@@ -84,8 +84,9 @@ def test_symbolic_coefficients_on_either_side():
     assert (sp.Symbol("y", real=True) * a.dag() * a).is_hermitian()
 
 
-@pytest.mark.parametrize("s", [2, 0.5, 1j, 0.25 - 0.5j, np.float64(0.5), np.complex128(0.5 + 2j), np.int64(3),
-                               sp.Rational(1, 3), sp.I])
+@pytest.mark.parametrize(
+    "s", [2, 0.5, 1j, 0.25 - 0.5j, np.float64(0.5), np.complex128(0.5 + 2j), np.int64(3), sp.Rational(1, 3), sp.I]
+)
 def test_numeric_scalars_on_either_side(s):
     op = a.dag() * b + b.dag() * a
     left, right = s * op, op * s
@@ -124,7 +125,8 @@ def test_degree_and_modes():
 # ----------------------------------------------------------------------------- random words vs JW
 letters = st.tuples(st.integers(0, N - 1), st.booleans())
 coefficients = st.complex_numbers(max_magnitude=2, allow_nan=False, allow_infinity=False).map(
-    lambda z: complex(round(z.real * 8) / 8, round(z.imag * 8) / 8))  # dyadic: exact in SymPy and NumPy
+    lambda z: complex(round(z.real * 8) / 8, round(z.imag * 8) / 8)
+)  # dyadic: exact in SymPy and NumPy
 polynomials = st.lists(st.tuples(coefficients, st.lists(letters, max_size=4)), min_size=1, max_size=4)
 
 

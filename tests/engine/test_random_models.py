@@ -43,7 +43,7 @@ def q(z: complex) -> sp.Expr:
     return sp.Rational(re, 16) + sp.I * sp.Rational(im, 16)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model(seed: int):
     """Random coefficient arrays (all multiples of 1/16)."""
     rng = np.random.default_rng(seed)
@@ -70,7 +70,7 @@ def model(seed: int):
     return h, delta, linear, quadratic
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lindbladian(seed: int):
     h, delta, linear, quadratic = model(seed)
     c = kd.fermions(" ".join(f"c{i}" for i in range(N)))
@@ -172,7 +172,7 @@ def test_covariance_equation_matches_eom_system(seed):
     eqs = L.eom_system()
     subs, where = {}, {}
     for s, op in L.canonical():  # <c_i^+ c_j> (i <= j) and <c_i c_j> (i < j)
-        ((mi, dag), (mj, _)), = op
+        (((mi, dag), (mj, _)),) = op
         i, j = L.index[mi], L.index[mj]
         value, where[s] = (C[i, j], (N + i, N + j)) if dag else (A[i, j], (i, N + j))
         subs[s] = sp.Float(value.real) + sp.I * sp.Float(value.imag)

@@ -36,7 +36,7 @@ n_op = c.dag() * c
 L = kd.Lindbladian(eps * n_op, jumps=[(gin, c.dag()), (gout, c)])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def greens():
     return L.greens()
 

@@ -29,17 +29,26 @@ def bcs():
     ck, cmk = kd.fermions("c_k c_mk")
     xi = k**2 / 2 - mu
     nF = kd.fermi(xi, T)
-    H = xi * (ck.dag()*ck + cmk.dag()*cmk) + D * ck.dag()*cmk.dag() + sp.conjugate(D) * cmk*ck
-    L = kd.Lindbladian(H, jumps=[(2*G*nF, ck.dag()), (2*G*(1 - nF), ck), (2*G*nF, cmk.dag()), (2*G*(1 - nF), cmk)])
-    model = kd.MeanFieldModel(L, order_parameter=D, coupling=V,
-                              self_consistency=-V * L.mean(cmk*ck),
-                              momentum=k, domain=(0, kmax), measure=1/sp.pi)
+    H = xi * (ck.dag() * ck + cmk.dag() * cmk) + D * ck.dag() * cmk.dag() + sp.conjugate(D) * cmk * ck
+    L = kd.Lindbladian(
+        H, jumps=[(2 * G * nF, ck.dag()), (2 * G * (1 - nF), ck), (2 * G * nF, cmk.dag()), (2 * G * (1 - nF), cmk)]
+    )
+    model = kd.MeanFieldModel(
+        L,
+        order_parameter=D,
+        coupling=V,
+        self_consistency=-V * L.mean(cmk * ck),
+        momentum=k,
+        domain=(0, kmax),
+        measure=1 / sp.pi,
+    )
 
     def values(T_value: float = 0.0, **extra):
         return {mu: MU, G: GAMMA, T: T_value, kmax: KMAX, **extra}
 
-    return SimpleNamespace(k=k, mu=mu, G=G, T=T, kmax=kmax, V=V, D=D, ck=ck, cmk=cmk, xi=xi, nF=nF,
-                           H=H, L=L, model=model, values=values)
+    return SimpleNamespace(
+        k=k, mu=mu, G=G, T=T, kmax=kmax, V=V, D=D, ck=ck, cmk=cmk, xi=xi, nF=nF, H=H, L=L, model=model, values=values
+    )
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +60,14 @@ def solve(bcs):
     """
     cache = {}
 
-    def run(V: float = 1.0, T: float = 0.0, condition: str = "complete", method: str = "master", order: int = 8,
-            G: float = GAMMA):
+    def run(
+        V: float = 1.0,
+        T: float = 0.0,
+        condition: str = "complete",
+        method: str = "master",
+        order: int = 8,
+        G: float = GAMMA,
+    ):
         key = (V, T, condition, method, order, G)
         if key not in cache:
             kwargs = {}

@@ -26,8 +26,10 @@ ROUTE_TOL = 1e-8
 
 #: values measured when the contract was fixed (quoted to the digits given there; the independent
 #: closed-form route of test_routes.py checks them to ~1e-9)
-CONTRACT = {"complete": dict(delta=0.0166492, omega=0.000916534, V_c=0.869633),
-            "in-phase": dict(delta=0.0167145, omega=0.0, V_c=0.869461)}
+CONTRACT = {
+    "complete": dict(delta=0.0166492, omega=0.000916534, V_c=0.869633),
+    "in-phase": dict(delta=0.0167145, omega=0.0, V_c=0.869461),
+}
 
 
 def test_contract_values(bcs):
@@ -104,8 +106,18 @@ def test_to_json_below_threshold_and_non_finite(solve):
     """A no-gap result serialises too; non-finite numbers become null (strict JSON)."""
     r = solve(T=T_HOT)
     json.dumps(r.to_json(), allow_nan=False)
-    r2 = kd.MeanFieldResult(delta=0.0, omega=0.0, V=1.0, V_c=math.inf, omega_c=math.nan, condition="complete",
-                            method="master", converged=True, reason="x", params={})
+    r2 = kd.MeanFieldResult(
+        delta=0.0,
+        omega=0.0,
+        V=1.0,
+        V_c=math.inf,
+        omega_c=math.nan,
+        condition="complete",
+        method="master",
+        converged=True,
+        reason="x",
+        params={},
+    )
     d = json.loads(json.dumps(r2.to_json(), allow_nan=False))
     assert d["V_c"] is None and d["omega_c"] is None
 

@@ -38,7 +38,7 @@ def test_simulate_converges_to_the_complete_solution(solve, run_from_in_phase):
     D_ip, run = run_from_in_phase
     assert run.magnitude() == pytest.approx(rc.delta, rel=1e-6)
     assert run.frequency() == pytest.approx(rc.omega, rel=1e-5)
-    assert abs(run.magnitude() - ri.delta) / ri.delta > 1e-3          # left the in-phase value behind
+    assert abs(run.magnitude() - ri.delta) / ri.delta > 1e-3  # left the in-phase value behind
     # stationary rotation: |Delta| constant and the phase winding clockwise at 2 omega
     tail = np.abs(run.Delta[-40:])
     assert tail.std() < 1e-6 * rc.delta

@@ -65,13 +65,16 @@ def test_negative_rate(bcs):
     _param_error("jumps", kd.solve_gap, bcs.model, V=1.0, values={**bcs.values(), bcs.G: -0.01})
 
 
-@pytest.mark.parametrize("kwargs,param", [
-    (dict(condition="x"), "condition"),
-    (dict(condition="in_phase"), "condition"),
-    (dict(method="x"), "method"),
-    (dict(order=1), "order"),
-    (dict(order=8.0), "order"),
-])
+@pytest.mark.parametrize(
+    "kwargs,param",
+    [
+        (dict(condition="x"), "condition"),
+        (dict(condition="in_phase"), "condition"),
+        (dict(method="x"), "method"),
+        (dict(order=1), "order"),
+        (dict(order=8.0), "order"),
+    ],
+)
 def test_bad_options(bcs, kwargs, param):
     _param_error(param, kd.solve_gap, bcs.model, V=1.0, values=bcs.values(), **kwargs)
 
@@ -80,12 +83,15 @@ def test_values_must_be_a_mapping(bcs):
     _param_error("values", kd.solve_gap, bcs.model, V=1.0, values=[1.0, 0.01, 0.0, 2.0])
 
 
-@pytest.mark.parametrize("kwargs,param", [
-    (dict(t_max=0.0), "t_max"),
-    (dict(t_max=-5.0), "t_max"),
-    (dict(t_max=10.0, V=math.nan), "V"),
-    (dict(t_max=10.0, samples=1), "samples"),
-])
+@pytest.mark.parametrize(
+    "kwargs,param",
+    [
+        (dict(t_max=0.0), "t_max"),
+        (dict(t_max=-5.0), "t_max"),
+        (dict(t_max=10.0, V=math.nan), "V"),
+        (dict(t_max=10.0, samples=1), "samples"),
+    ],
+)
 def test_simulate_bad_input(bcs, kwargs, param):
     kwargs = {"V": 1.0, **kwargs}
     _param_error(param, kd.simulate, bcs.model, values=bcs.values(), **kwargs)
@@ -94,8 +100,14 @@ def test_simulate_bad_input(bcs, kwargs, param):
 # ----------------------------------------------------------------------------- the model
 def _model(bcs, L=None, **over):
     L = bcs.L if L is None else L
-    kwargs = dict(order_parameter=bcs.D, coupling=bcs.V, self_consistency=-bcs.V * L.mean(bcs.cmk * bcs.ck),
-                  momentum=bcs.k, domain=(0, bcs.kmax), measure=1 / sp.pi)
+    kwargs = dict(
+        order_parameter=bcs.D,
+        coupling=bcs.V,
+        self_consistency=-bcs.V * L.mean(bcs.cmk * bcs.ck),
+        momentum=bcs.k,
+        domain=(0, bcs.kmax),
+        measure=1 / sp.pi,
+    )
     kwargs.update(over)
     return kd.MeanFieldModel(L, **kwargs)
 
@@ -107,7 +119,7 @@ def test_self_consistency_without_the_coupling(bcs):
 
 def test_self_consistency_quadratic_in_the_coupling(bcs):
     with pytest.raises(ValueError, match="proportional to the coupling V"):
-        _model(bcs, self_consistency=-bcs.V**2 * bcs.L.mean(bcs.cmk * bcs.ck))
+        _model(bcs, self_consistency=-(bcs.V**2) * bcs.L.mean(bcs.cmk * bcs.ck))
 
 
 def test_self_consistency_without_means(bcs):
@@ -133,7 +145,7 @@ def test_symbols_must_be_symbols(bcs, name):
 
 def test_order_parameter_in_a_number_conserving_term(bcs):
     """Delta in a c^+ c term: the rotating frame would not remove its phase."""
-    D, ck, cmk = bcs.D, bcs.ck, bcs.cmk
+    D, ck = bcs.D, bcs.ck
     H = bcs.H + (D + sp.conjugate(D)) * ck.dag() * ck
     L = kd.Lindbladian(H, jumps=bcs.L.jumps)
     with pytest.raises(ValueError, match="number-conserving"):

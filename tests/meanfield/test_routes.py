@@ -83,7 +83,7 @@ def _nambu_from_qutip(L, values):
 
 NODES = [  # (T, k0, |Delta|, omega)
     (0.0, 1.2, 0.05, 0.003),
-    (0.0, float(KF), 0.0166, 0.0009),      # on the Fermi step: n_F = 1/2
+    (0.0, float(KF), 0.0166, 0.0009),  # on the Fermi step: n_F = 1/2
     (T_HOT, 1.45, 0.03, -0.002),
     (T_HOT, 0.3, 0.2, 0.01),
 ]
@@ -109,7 +109,7 @@ def test_node_equals_engine_and_qutip(bcs, T, k0, Delta, omega):
     # the self-consistency per unit coupling, S/V = -<c_mk c_k>, from the engine's observable
     s = functional(model, nd, G_master[None])[0]
     assert abs(s - (-ss[bcs.cmk * bcs.ck])) < 1e-12
-    assert abs(ss[bcs.ck.dag() * bcs.ck] - G_master[2, 2].real) < 1e-12   # n_k = G[c_k^+, c_k]
+    assert abs(ss[bcs.ck.dag() * bcs.ck] - G_master[2, 2].real) < 1e-12  # n_k = G[c_k^+, c_k]
 
     G_qutip = _nambu_from_qutip(Lrot, engine_vals)
     np.testing.assert_allclose(G_master, G_qutip, rtol=0, atol=1e-8)
@@ -122,8 +122,15 @@ def dephased(bcs):
     gphi = sp.Symbol("gamma_phi", positive=True)
     ck, cmk = bcs.ck, bcs.cmk
     L = kd.Lindbladian(bcs.H, jumps=[*bcs.L.jumps, (gphi, ck.dag() * ck), (gphi, cmk.dag() * cmk)])
-    model = kd.MeanFieldModel(L, order_parameter=bcs.D, coupling=bcs.V, self_consistency=-bcs.V * L.mean(cmk * ck),
-                              momentum=bcs.k, domain=(0, bcs.kmax), measure=1 / sp.pi)
+    model = kd.MeanFieldModel(
+        L,
+        order_parameter=bcs.D,
+        coupling=bcs.V,
+        self_consistency=-bcs.V * L.mean(cmk * ck),
+        momentum=bcs.k,
+        domain=(0, bcs.kmax),
+        measure=1 / sp.pi,
+    )
     return gphi, L, model
 
 
@@ -158,7 +165,7 @@ def closed_I(Delta, omega, T, G=GAMMA):
     pts = sorted({KF + s * h for s in (-1, 1) for h in (0.0, 1e-3, 1e-2, 5e-2)})
     opts = dict(points=pts, limit=500, epsabs=1e-15, epsrel=1e-13)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", IntegrationWarning)   # roundoff flag at the 1e-13 request
+        warnings.simplefilter("ignore", IntegrationWarning)  # roundoff flag at the 1e-13 request
         re = quad(lambda k: _one_minus_2f(k, T) * 2 * (k * k / 2 - MU - omega) / den(k), 0, KMAX, **opts)[0]
         im = quad(lambda k: _one_minus_2f(k, T) * Gam / den(k), 0, KMAX, **opts)[0]
     return (re + 1j * im) / np.pi
@@ -173,8 +180,9 @@ def closed_solution(V, T, condition, G=GAMMA):
     wc = brentq(lambda w: closed_I(0.0, w, T, G).imag, -0.1, 0.1, xtol=1e-16, rtol=1e-14)
     Vc = 1 / closed_I(0.0, wc, T, G).real
     D0, _, _ = closed_solution(V, T, "in-phase", G)
-    D, w = fsolve(lambda x: [V * closed_I(x[0], x[1], T, G).real - 1, closed_I(x[0], x[1], T, G).imag],
-                  [D0, wc], xtol=1e-14)
+    D, w = fsolve(
+        lambda x: [V * closed_I(x[0], x[1], T, G).real - 1, closed_I(x[0], x[1], T, G).imag], [D0, wc], xtol=1e-14
+    )
     return D, w, Vc
 
 
@@ -228,8 +236,8 @@ def _richardson_chi(I, omega, eps=2e-4):
 def test_in_phase_threshold_from_finite_differences(solve, integrand):
     r = solve(condition="in-phase")
     chi, c1, c2 = _richardson_chi(integrand, 0.0)
-    assert abs(c1 - c2) / abs(chi) > 1e-5            # the nonlinearity is visible at these eps ...
-    assert 1 / chi.real == pytest.approx(r.V_c, rel=1e-6)   # ... and extrapolated away
+    assert abs(c1 - c2) / abs(chi) > 1e-5  # the nonlinearity is visible at these eps ...
+    assert 1 / chi.real == pytest.approx(r.V_c, rel=1e-6)  # ... and extrapolated away
     assert 1 / closed_I(0.0, 0.0, 0.0).real == pytest.approx(r.V_c, rel=1e-9)
 
 
@@ -267,8 +275,9 @@ def test_wrong_sign_of_the_coupling(solve, condition):
 
 
 # ----------------------------------------------------------------------------- (d) quadrature
-@pytest.mark.parametrize("V,T,condition", [(1.0, 0.0, "in-phase"), (V_HOT, T_HOT, "complete")],
-                         ids=["T=0-in-phase", "T>0-complete"])
+@pytest.mark.parametrize(
+    "V,T,condition", [(1.0, 0.0, "in-phase"), (V_HOT, T_HOT, "complete")], ids=["T=0-in-phase", "T>0-complete"]
+)
 def test_quadrature(solve, V, T, condition):
     """The error estimate (same rule, every panel halved) is small; the Fermi step is a feature;
     order 8 -> 12 Gauss-Legendre nodes per panel moves |Delta|, omega and V_c by < 1e-9 relative
@@ -292,5 +301,5 @@ def test_resonance_is_a_feature(bcs):
     feats = features(model, model.resolve(bcs.values(T_HOT)), 0.0, KMAX)
     near = sorted(w for k, w in feats if abs(k - KF) < 1e-6)
     assert len(near) == 2
-    assert near[0] == pytest.approx(GAMMA / KF, rel=1e-2)      # sampled slope and damping
-    assert near[1] == pytest.approx(T_HOT / KF, rel=1e-12)     # exact derivative
+    assert near[0] == pytest.approx(GAMMA / KF, rel=1e-2)  # sampled slope and damping
+    assert near[1] == pytest.approx(T_HOT / KF, rel=1e-12)  # exact derivative

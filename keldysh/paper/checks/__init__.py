@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 __all__ = ["EquationRecord", "STATUSES", "all_records", "check_modules"]
 
@@ -108,8 +108,9 @@ def _records_cache_path():
     return cdir / f"records-{h.hexdigest()[:24]}.json"
 
 
-def all_records(progress: Callable[[str], None] | None = None, cache: bool = True,
-                refresh: bool = False) -> list[EquationRecord]:
+def all_records(
+    progress: Callable[[str], None] | None = None, cache: bool = True, refresh: bool = False
+) -> list[EquationRecord]:
     """Run every check module and collect its records (a failing module yields ``failed``).
 
     The records are a deterministic function of the package source: with ``cache=True`` a run
@@ -149,6 +150,12 @@ def _compute_records(progress: Callable[[str], None] | None = None) -> list[Equa
         try:
             out.extend(mod.records())
         except Exception as exc:  # a crash is a failed check, reported, not hidden
-            out.append(EquationRecord(equation=getattr(mod, "GROUP", mod.__name__), section="?",
-                                      status="failed", note=f"check module raised {type(exc).__name__}: {exc}"))
+            out.append(
+                EquationRecord(
+                    equation=getattr(mod, "GROUP", mod.__name__),
+                    section="?",
+                    status="failed",
+                    note=f"check module raised {type(exc).__name__}: {exc}",
+                )
+            )
     return out

@@ -20,8 +20,8 @@ by ``expand``/``cancel``, plus exact evaluation at several points of distinct pr
 from __future__ import annotations
 
 import time
-from functools import lru_cache, wraps
-from typing import Callable, Dict, Iterable, List, Sequence, Tuple
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, wraps
 
 from keldysh.paper.checks import EquationRecord
 
@@ -49,8 +49,54 @@ ORDER = 20
 #: Parameters of the caption of Fig. 4 (Sect. II.C), used for measured errors.
 FIG4 = {"kappa_plus": -50, "v_minus": 10, "Omega": 0.5, "Gamma": 0.01, "gamma2": 0.001}
 
-_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
-           101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193, 197, 199)
+_PRIMES = (
+    2,
+    3,
+    5,
+    7,
+    11,
+    13,
+    17,
+    19,
+    23,
+    29,
+    31,
+    37,
+    41,
+    43,
+    47,
+    53,
+    59,
+    61,
+    67,
+    71,
+    73,
+    79,
+    83,
+    89,
+    97,
+    101,
+    103,
+    107,
+    109,
+    113,
+    127,
+    131,
+    137,
+    139,
+    149,
+    151,
+    157,
+    163,
+    167,
+    173,
+    179,
+    181,
+    191,
+    193,
+    197,
+    199,
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -61,23 +107,25 @@ def _strict(x):
     return to_sympy_strict(x)
 
 
-def rec(equation: str, section: str, status: str, note: str, printed: str = "", derived: str = "",
-        why: str = "") -> EquationRecord:
+def rec(
+    equation: str, section: str, status: str, note: str, printed: str = "", derived: str = "", why: str = ""
+) -> EquationRecord:
     """Shorthand for :class:`~keldysh.paper.checks.EquationRecord`."""
-    return EquationRecord(equation=equation, section=section, status=status, note=note,
-                          printed=printed, derived=derived, why=why)
+    return EquationRecord(
+        equation=equation, section=section, status=status, note=note, printed=printed, derived=derived, why=why
+    )
 
 
-def guarded(labels: Sequence[Tuple[str, str]]) -> Callable:
+def guarded(labels: Sequence[tuple[str, str]]) -> Callable:
     """Decorate a group check: cache it, time it, and turn an exception into ``failed`` records.
 
     ``labels`` lists ``(equation, section)`` of the records the group produces, so that a
     crash still reports every equation of the group as ``failed``.
     """
 
-    def deco(fn: Callable[[], List[EquationRecord]]) -> Callable[[], List[EquationRecord]]:
-        @lru_cache(maxsize=None)
-        def cached() -> Tuple[EquationRecord, ...]:
+    def deco(fn: Callable[[], list[EquationRecord]]) -> Callable[[], list[EquationRecord]]:
+        @cache
+        def cached() -> tuple[EquationRecord, ...]:
             t0 = time.perf_counter()
             try:
                 out = list(fn())
@@ -90,7 +138,7 @@ def guarded(labels: Sequence[Tuple[str, str]]) -> Callable:
             return tuple(out)
 
         @wraps(fn)
-        def wrapper() -> List[EquationRecord]:
+        def wrapper() -> list[EquationRecord]:
             from dataclasses import replace
 
             return [replace(r) for r in cached()]
@@ -101,7 +149,7 @@ def guarded(labels: Sequence[Tuple[str, str]]) -> Callable:
     return deco
 
 
-def prime_points(symbols: Iterable, n: int = 3) -> List[dict]:
+def prime_points(symbols: Iterable, n: int = 3) -> list[dict]:
     """``n`` substitutions giving every symbol a distinct ratio of primes (chempy-style).
 
     Real symbols get ``p/q``; complex ones ``p/q + i r/s``; signs are not flipped, so the
@@ -163,21 +211,22 @@ def is_identity(lhs, rhs, points: int = 3, reducer: str = "cancel") -> bool:
     ``"cancel"`` (rational functions: the numerator of the combined fraction expands to 0)
     or ``"simplify"`` (radicals, signs).
     """
-    import sympy as sp
 
     diff = _strict(lhs) - _strict(rhs)
     if _reduce(diff, reducer) != 0:
         return False
     for pt in prime_points(diff.free_symbols, points):
-        if not _numeric_zero(_reduce(diff.xreplace(pt), "expand" if reducer == "expand" else "cancel")
-                             if reducer != "simplify" else diff.xreplace(pt)):
+        if not _numeric_zero(
+            _reduce(diff.xreplace(pt), "expand" if reducer == "expand" else "cancel")
+            if reducer != "simplify"
+            else diff.xreplace(pt)
+        ):
             return False
     return True
 
 
 def differs(lhs, rhs, points: int = 2) -> bool:
     """True iff ``lhs - rhs`` is non-zero at a point of distinct primes (an exact witness)."""
-    import sympy as sp
 
     diff = _strict(lhs) - _strict(rhs)
     for pt in prime_points(diff.free_symbols, points):
@@ -210,7 +259,7 @@ def latex(expr) -> str:
     return sp.latex(expr, symbol_names=names)
 
 
-def eom_latex(eqs: Dict[str, object], names: Sequence[str], tilde: bool = False) -> str:
+def eom_latex(eqs: dict[str, object], names: Sequence[str], tilde: bool = False) -> str:
     """LaTeX of a set of equations of motion ``d<X>/dt = rhs``."""
     lhs = {"n11": "n^{11}", "n22": "n^{22}", "n21": "n^{21}", "s21": "s^{21}"}
     t = "\\tilde " if tilde else ""
@@ -218,7 +267,7 @@ def eom_latex(eqs: Dict[str, object], names: Sequence[str], tilde: bool = False)
 
 
 # --------------------------------------------------------------------------- printed forms
-def printed_eq6() -> Dict[str, object]:
+def printed_eq6() -> dict[str, object]:
     """Eqs. (6a)-(6d) as printed (transcribed for comparison), ``Omega(t) = Omega cos(omega0 t)``."""
     import sympy as sp
 
@@ -237,7 +286,7 @@ def printed_eq6() -> Dict[str, object]:
     }
 
 
-def printed_eq9() -> Dict[str, object]:
+def printed_eq9() -> dict[str, object]:
     """Eqs. (9a)-(9d) as printed, in ``E = Et1 + Et2``, ``eps = Et2 - Et1``, ``Gamma = Gamma1 + Gamma2``."""
     import sympy as sp
 
@@ -292,8 +341,14 @@ def printed_eq14():
     from keldysh.paper import symbols as S
 
     G, g1, g2 = _gammas()
-    return ((S.E**2 + G**2) / (S.E**2 + G**2 + S.Delta_abs**2 / (g1 * g2)) * (g1 - g2) / (4 * g1 * g2)
-            * S.Omega**2 / (S.eps**2 + G**2))
+    return (
+        (S.E**2 + G**2)
+        / (S.E**2 + G**2 + S.Delta_abs**2 / (g1 * g2))
+        * (g1 - g2)
+        / (4 * g1 * g2)
+        * S.Omega**2
+        / (S.eps**2 + G**2)
+    )
 
 
 # --------------------------------------------------------------------------- Eq. 2, 5, identity
@@ -314,8 +369,9 @@ def _pairing_eq2_printed(Delta):
                 if cf == 0:
                     continue
                 first = F.add(first, F.scale(F.mul(F.cdag(modes[kk, a]), F.cdag(modes[-kk, b])), sp.I / 2 * Delta * cf))
-                second = F.add(second, F.scale(F.mul(F.c(modes[kk, a]), F.c(modes[-kk, b])),
-                                               -sp.I / 2 * sp.conjugate(Delta) * cf))
+                second = F.add(
+                    second, F.scale(F.mul(F.c(modes[kk, a]), F.c(modes[-kk, b])), -sp.I / 2 * sp.conjugate(Delta) * cf)
+                )
     return F.normal_order(first), F.normal_order(second)
 
 
@@ -335,9 +391,9 @@ def _same(a, b) -> bool:
 
 def _adjoint_direct(X, O):
     """``D^dagger[X] O = X^+ O X - {X^+ X, O}/2`` from the definition of D below Eq. (5)."""
-    from keldysh.paper.symbolic import fermions as F
-
     import sympy as sp
+
+    from keldysh.paper.symbolic import fermions as F
 
     Xd = F.dagger(X)
     anti = F.add(F.mul(Xd, X, O), F.mul(O, Xd, X))
@@ -373,7 +429,7 @@ def _printed_identity_lindbladian(rate_factor: int):
 
 
 @guarded([("2", "II.A"), ("5", "II.A"), ("6 (text)", "II.A")])
-def check_model() -> List[EquationRecord]:
+def check_model() -> list[EquationRecord]:
     """Eq. (2) pairing term, Eq. (5) rates, the identity after Eq. (6)."""
     import sympy as sp
 
@@ -392,15 +448,19 @@ def check_model() -> List[EquationRecord]:
     engine_pair = {w: cf.subs({S.Et1: 0, S.Et2: 0, S.Omega: 0}) for w, cf in engine.items()}
     engine_ok = _same(F.normal_order(engine_pair), target)
     ok = herm and eq_form and engine_ok
-    out.append(rec(
-        "2", "II.A", "verified" if ok else "failed",
-        "fermion algebra on a (k,-k) pair: the Delta* term is the h.c. of the Delta term, and "
-        "(i/2) Delta c^a+ sigma^y_ab c^b+ + h.c. = -Delta sum_k c_k^2+ c_-k^1+ + h.c. (engine Hamiltonian agrees)",
-        printed=r"\frac{i}{2}\Delta\sum_{k\alpha\beta} c^{\alpha\dagger}_k\sigma^y_{\alpha\beta}c^{\beta\dagger}_{-k}"
-                r" - \frac{i}{2}\Delta^*\sum_{k\alpha\beta} c^{\alpha}_k\sigma^y_{\alpha\beta}c^{\beta}_{-k}",
-        derived=r"-\Delta\sum_k c^{2\dagger}_k c^{1\dagger}_{-k} - \Delta^*\sum_k c^{1}_{-k} c^{2}_{k}"
-                r"\quad(\text{Hermitian})",
-    ))
+    out.append(
+        rec(
+            "2",
+            "II.A",
+            "verified" if ok else "failed",
+            "fermion algebra on a (k,-k) pair: the Delta* term is the h.c. of the Delta term, and "
+            "(i/2) Delta c^a+ sigma^y_ab c^b+ + h.c. = -Delta sum_k c_k^2+ c_-k^1+ + h.c. (engine Hamiltonian agrees)",
+            printed=r"\frac{i}{2}\Delta\sum_{k\alpha\beta} c^{\alpha\dagger}_k\sigma^y_{\alpha\beta}c^{\beta\dagger}_{-k}"
+            r" - \frac{i}{2}\Delta^*\sum_{k\alpha\beta} c^{\alpha}_k\sigma^y_{\alpha\beta}c^{\beta}_{-k}",
+            derived=r"-\Delta\sum_k c^{2\dagger}_k c^{1\dagger}_{-k} - \Delta^*\sum_k c^{1}_{-k} c^{2}_{k}"
+            r"\quad(\text{Hermitian})",
+        )
+    )
 
     # ---- Eq. (5): with rate Gamma_a the engine gives relaxation Gamma_a, not Eq. (6)'s 2 Gamma_a
     printed6 = printed_eq6()
@@ -411,25 +471,42 @@ def check_model() -> List[EquationRecord]:
     n11 = M.n11
     relax1 = sp.expand(eom1["n11"]).coeff(n11)
     coh1 = sp.expand(eom1["n21"]).coeff(M.n21).subs({S.E1: 0, S.E2: 0})
-    if rate1_ok and rate2_ok and sp.simplify(relax1 + S.Gamma1) == 0 and sp.simplify(coh1 + (S.Gamma1 + S.Gamma2) / 2) == 0:
-        out.append(rec(
-            "5", "II.A", "erratum",
-            "Lindblad engine: rate Gamma_a gives dn11/dt = -Gamma_1(n11-n_F) and coherence decay (Gamma_1+Gamma_2)/2; "
-            "rate 2 Gamma_a reproduces Eqs. (6a)-(6d) exactly",
-            printed=r"\sum_{k\alpha}\Gamma_\alpha\left[n_F(E_\alpha)\mathcal D[c^{\alpha\dagger}_k]"
-                    r" + (1-n_F(E_\alpha))\mathcal D[c^\alpha_k]\right]\rho",
-            derived=r"\sum_{k\alpha}2\Gamma_\alpha\left[n_F(E_\alpha)\mathcal D[c^{\alpha\dagger}_k]"
-                    r" + (1-n_F(E_\alpha))\mathcal D[c^\alpha_k]\right]\rho",
-            why=("With D[X] as defined below Eq. (5), rate Gamma_a gives populations relaxing at Gamma_a and "
-                 "coherences/anomalous correlators decaying at (Gamma_1+Gamma_2)/2, while Eqs. (6), (9) have "
-                 "2 Gamma_a and Gamma = Gamma_1 + Gamma_2; Gamma_a = pi|t_a|^2 nu_a is the amplitude decay "
-                 "rate (the golden-rule population rate is 2 pi |t|^2 nu), as in G^R = (omega - H + i Gamma_hat)^-1 "
-                 "of Sect. IV. The identity printed after Eq. (6) lacks a 1/2, which doubles the rates back: "
-                 "the two slips compensate."),
-        ))
+    if (
+        rate1_ok
+        and rate2_ok
+        and sp.simplify(relax1 + S.Gamma1) == 0
+        and sp.simplify(coh1 + (S.Gamma1 + S.Gamma2) / 2) == 0
+    ):
+        out.append(
+            rec(
+                "5",
+                "II.A",
+                "erratum",
+                "Lindblad engine: rate Gamma_a gives dn11/dt = -Gamma_1(n11-n_F) and coherence decay (Gamma_1+Gamma_2)/2; "
+                "rate 2 Gamma_a reproduces Eqs. (6a)-(6d) exactly",
+                printed=r"\sum_{k\alpha}\Gamma_\alpha\left[n_F(E_\alpha)\mathcal D[c^{\alpha\dagger}_k]"
+                r" + (1-n_F(E_\alpha))\mathcal D[c^\alpha_k]\right]\rho",
+                derived=r"\sum_{k\alpha}2\Gamma_\alpha\left[n_F(E_\alpha)\mathcal D[c^{\alpha\dagger}_k]"
+                r" + (1-n_F(E_\alpha))\mathcal D[c^\alpha_k]\right]\rho",
+                why=(
+                    "With D[X] as defined below Eq. (5), rate Gamma_a gives populations relaxing at Gamma_a and "
+                    "coherences/anomalous correlators decaying at (Gamma_1+Gamma_2)/2, while Eqs. (6), (9) have "
+                    "2 Gamma_a and Gamma = Gamma_1 + Gamma_2; Gamma_a = pi|t_a|^2 nu_a is the amplitude decay "
+                    "rate (the golden-rule population rate is 2 pi |t|^2 nu), as in G^R = (omega - H + i Gamma_hat)^-1 "
+                    "of Sect. IV. The identity printed after Eq. (6) lacks a 1/2, which doubles the rates back: "
+                    "the two slips compensate."
+                ),
+            )
+        )
     else:
-        out.append(rec("5", "II.A", "failed",
-                       f"rate-1 differs={rate1_ok}, rate-2 reproduces Eq. 6={rate2_ok}, relax={relax1}, coh={coh1}"))
+        out.append(
+            rec(
+                "5",
+                "II.A",
+                "failed",
+                f"rate-1 differs={rate1_ok}, rate-2 reproduces Eq. 6={rate2_ok}, relax={relax1}, coh={coh1}",
+            )
+        )
 
     # ---- identity after Eq. (6): printed = 2 x the adjoint dissipator
     ops = [F.mul(F.cdag(0), F.c(0)), F.mul(F.cdag(1), F.c(0)), F.mul(F.cdag(0), F.cdag(1)), F.mul(F.cdag(1), F.c(1))]
@@ -450,25 +527,32 @@ def check_model() -> List[EquationRecord]:
     comp = M._to_paper(_printed_identity_lindbladian(1))
     comp_ok = all(is_identity(comp[n], printed6[n], reducer="expand") for n in printed6)
     if double and half and nontrivial and engine_ok and comp_ok:
-        out.append(rec(
-            "6 (text)", "II.A", "erratum",
-            "fermion algebra for X in {c, c+} and O bilinear: [X+,O]X + X+[O,X] = 2 D+[X]O; with it and the printed "
-            "rate Gamma_a of Eq. (5) one recovers Eq. (6) exactly (the two slips compensate)",
-            printed=r"\mathrm{tr}(O\mathcal D[X]\rho) = \langle[X^\dagger,O]X\rangle + \langle X^\dagger[O,X]\rangle",
-            derived=r"\mathrm{tr}(O\mathcal D[X]\rho) = \tfrac12\left(\langle[X^\dagger,O]X\rangle"
-                    r" + \langle X^\dagger[O,X]\rangle\right)",
-            why=("From D[X]rho = X rho X+ - {X+X, rho}/2 (the definition below Eq. 5), tr(O D[X]rho) = "
-                 "<X+ O X - (X+X O + O X+X)/2> = ([X+,O]X + X+[O,X])/2; the printed right-hand side is twice that."),
-        ))
+        out.append(
+            rec(
+                "6 (text)",
+                "II.A",
+                "erratum",
+                "fermion algebra for X in {c, c+} and O bilinear: [X+,O]X + X+[O,X] = 2 D+[X]O; with it and the printed "
+                "rate Gamma_a of Eq. (5) one recovers Eq. (6) exactly (the two slips compensate)",
+                printed=r"\mathrm{tr}(O\mathcal D[X]\rho) = \langle[X^\dagger,O]X\rangle + \langle X^\dagger[O,X]\rangle",
+                derived=r"\mathrm{tr}(O\mathcal D[X]\rho) = \tfrac12\left(\langle[X^\dagger,O]X\rangle"
+                r" + \langle X^\dagger[O,X]\rangle\right)",
+                why=(
+                    "From D[X]rho = X rho X+ - {X+X, rho}/2 (the definition below Eq. 5), tr(O D[X]rho) = "
+                    "<X+ O X - (X+X O + O X+X)/2> = ([X+,O]X + X+[O,X])/2; the printed right-hand side is twice that."
+                ),
+            )
+        )
     else:
-        out.append(rec("6 (text)", "II.A", "failed",
-                       f"double={double} half={half} engine={engine_ok} compensation={comp_ok}"))
+        out.append(
+            rec("6 (text)", "II.A", "failed", f"double={double} half={half} engine={engine_ok} compensation={comp_ok}")
+        )
     return out
 
 
 # --------------------------------------------------------------------------- Eq. 6
 @guarded([("6a", "II.A"), ("6b", "II.A"), ("6c", "II.A"), ("6d", "II.A")])
-def check_lab_eom() -> List[EquationRecord]:
+def check_lab_eom() -> list[EquationRecord]:
     """Eqs. (6a)-(6d): lab-frame equations of motion from Eq. (5) with rates 2 Gamma_a."""
     from keldysh.paper.symbolic import master as M
 
@@ -477,12 +561,17 @@ def check_lab_eom() -> List[EquationRecord]:
     out = []
     for lab, name in (("6a", "n11"), ("6b", "n22"), ("6c", "n21"), ("6d", "s21")):
         ok = is_identity(derived[name], printed[name], reducer="expand")
-        out.append(rec(
-            lab, "II.A", "verified" if ok else "failed",
-            "derived from Eqs. (2), (5) (rates 2 Gamma_a) with the Lindblad engine on a (k,-k) pair; "
-            "printed - derived expands to 0 (and at 3 prime points)",
-            printed=eom_latex(printed, [name]), derived=eom_latex(derived, [name]),
-        ))
+        out.append(
+            rec(
+                lab,
+                "II.A",
+                "verified" if ok else "failed",
+                "derived from Eqs. (2), (5) (rates 2 Gamma_a) with the Lindblad engine on a (k,-k) pair; "
+                "printed - derived expands to 0 (and at 3 prime points)",
+                printed=eom_latex(printed, [name]),
+                derived=eom_latex(derived, [name]),
+            )
+        )
     return out
 
 
@@ -522,9 +611,10 @@ def _time_average(expr):
     return sp.expand(sum(term for term in sp.Add.make_args(e) if term.as_coeff_exponent(z)[1] == 0))
 
 
-@guarded([("7", "II.A"), ("8", "II.A"), ("9 (text)", "II.A"), ("9a", "II.A"), ("9b", "II.A"), ("9c", "II.A"),
-          ("9d", "II.A")])
-def check_rwa() -> List[EquationRecord]:
+@guarded(
+    [("7", "II.A"), ("8", "II.A"), ("9 (text)", "II.A"), ("9a", "II.A"), ("9b", "II.A"), ("9c", "II.A"), ("9d", "II.A")]
+)
+def check_rwa() -> list[EquationRecord]:
     """Eqs. (7)-(9): the rotating frame and the RWA equations of motion."""
     import sympy as sp
 
@@ -539,23 +629,34 @@ def check_rwa() -> List[EquationRecord]:
     Ga = F.add(F.scale(_number(a1), half), F.scale(_number(a2), -half))
     # ---- Eq. (7): U = U_c x U_a leaves H_sys-bath (Eq. 4) static
     t1, t2 = sp.symbols("t_1 t_2")
-    Hsb = F.add(F.scale(F.add(F.mul(F.cdag(c1), F.c(a1)), F.mul(F.cdag(a1), F.c(c1))), t1),
-                F.scale(F.add(F.mul(F.cdag(c2), F.c(a2)), F.mul(F.cdag(a2), F.c(c2))), t2))
+    Hsb = F.add(
+        F.scale(F.add(F.mul(F.cdag(c1), F.c(a1)), F.mul(F.cdag(a1), F.c(c1))), t1),
+        F.scale(F.add(F.mul(F.cdag(c2), F.c(a2)), F.mul(F.cdag(a2), F.c(c2))), t2),
+    )
     ok7 = F.is_zero(F.comm(F.add(Gc, Ga), Hsb)) and not F.is_zero(F.comm(Gc, Hsb))
     phi = sp.Symbol("phi", real=True)
-    inv = _same(_adjoint_direct(F.scale(F.c(c1), sp.exp(sp.I * phi)), _number(c1)), _adjoint_direct(F.c(c1), _number(c1)))
-    out.append(rec(
-        "7", "II.A", "verified" if ok7 and inv else "failed",
-        "fermion algebra: [G_c + G_a, H_sys-bath] = 0 while [G_c, H_sys-bath] != 0, so rotating the reservoirs "
-        "with the band (U_a) keeps Eq. (4) static; the dissipators of Eq. (5) are phase invariant",
-        printed=r"U = U_c\otimes U_a",
-        derived=r"[G_c + G_a, H_{\rm sys-bath}] = 0,\quad G = \tfrac12\sum(n^1 - n^2)",
-    ))
+    inv = _same(
+        _adjoint_direct(F.scale(F.c(c1), sp.exp(sp.I * phi)), _number(c1)), _adjoint_direct(F.c(c1), _number(c1))
+    )
+    out.append(
+        rec(
+            "7",
+            "II.A",
+            "verified" if ok7 and inv else "failed",
+            "fermion algebra: [G_c + G_a, H_sys-bath] = 0 while [G_c, H_sys-bath] != 0, so rotating the reservoirs "
+            "with the band (U_a) keeps Eq. (4) static; the dissipators of Eq. (5) are phase invariant",
+            printed=r"U = U_c\otimes U_a",
+            derived=r"[G_c + G_a, H_{\rm sys-bath}] = 0,\quad G = \tfrac12\sum(n^1 - n^2)",
+        )
+    )
 
     # ---- Eq. (8): H -> U[H - i d_t]U^+ with the printed U
     E1, E2, w0, t, Om = S.E1, S.E2, S.omega0, S.t, S.Omega
-    H = F.add(F.scale(_number(c1), E1), F.scale(_number(c2), E2),
-              F.scale(F.add(F.mul(F.cdag(c1), F.c(c2)), F.mul(F.cdag(c2), F.c(c1))), Om * sp.cos(w0 * t)))
+    H = F.add(
+        F.scale(_number(c1), E1),
+        F.scale(_number(c2), E2),
+        F.scale(F.add(F.mul(F.cdag(c1), F.c(c2)), F.mul(F.cdag(c2), F.c(c1))), Om * sp.cos(w0 * t)),
+    )
     # printed: U = exp(i w0 t G); U[H - i d_t]U^+ = U H U^+ - i U (d_t U^+) = U H U^+ - w0 G
     Ht_printed = F.add(_rotate(H, Gc, w0 * t), F.scale(Gc, -w0))
     # states rotated with U^+: U^+[H - i d_t]U = U^+ H U + w0 G
@@ -564,34 +665,61 @@ def check_rwa() -> List[EquationRecord]:
     hop = list(F.mul(F.cdag(c1), F.c(c2)))[0]
     Et1_p, Et2_p = sp.simplify(Ht_printed.get(n1w, 0)), sp.simplify(Ht_printed.get(n2w, 0))
     Et1_d, Et2_d = sp.simplify(Ht_dagger.get(n1w, 0)), sp.simplify(Ht_dagger.get(n2w, 0))
-    drive_p, drive_d = _time_average(Ht_printed.get(hop, 0)), _time_average(Ht_dagger.get(hop, 0))
+    drive_d = _time_average(Ht_dagger.get(hop, 0))
     # the operator rotation printed in the text: c1 -> c1 exp(-i w0 t/2), c2 -> c2 exp(+i w0 t/2)
     ct1 = _rotate(F.c(c1), Gc, w0 * t)
     ct2 = _rotate(F.c(c2), Gc, w0 * t)
-    ctext = (_same(ct1, F.scale(F.c(c1), sp.exp(-sp.I * w0 * t / 2)))
-             and _same(ct2, F.scale(F.c(c2), sp.exp(sp.I * w0 * t / 2))))
-    ok8 = (sp.simplify(Et1_p - (E1 - w0 / 2)) == 0 and sp.simplify(Et2_p - (E2 + w0 / 2)) == 0
-           and sp.simplify(Et1_d - (E1 + w0 / 2)) == 0 and sp.simplify(Et2_d - (E2 - w0 / 2)) == 0
-           and sp.simplify(drive_d - Om / 2) == 0 and ctext)
+    ctext = _same(ct1, F.scale(F.c(c1), sp.exp(-sp.I * w0 * t / 2))) and _same(
+        ct2, F.scale(F.c(c2), sp.exp(sp.I * w0 * t / 2))
+    )
+    ok8 = (
+        sp.simplify(Et1_p - (E1 - w0 / 2)) == 0
+        and sp.simplify(Et2_p - (E2 + w0 / 2)) == 0
+        and sp.simplify(Et1_d - (E1 + w0 / 2)) == 0
+        and sp.simplify(Et2_d - (E2 - w0 / 2)) == 0
+        and sp.simplify(drive_d - Om / 2) == 0
+        and ctext
+    )
     if ok8:
-        out.append(rec(
-            "8", "II.A", "erratum",
-            "fermion algebra (BCH on eigen-operators of G): the printed U in U[H - i d_t]U^+ gives Etilde_1 = E_1 - "
-            "omega_0/2; U^+[H - i d_t]U gives the stated Etilde_1 = E_1 + omega_0/2 and drive Omega/2",
-            printed=(r"\tilde H = U[H - i\partial_t]U^\dagger,\ U_c = e^{\frac{i}{2}\omega_0 t\sum_k(c^{1\dagger}_k c^1_k"
-                     r" - c^{2\dagger}_k c^2_k)} \Rightarrow \tilde E_1 = E_1 + \omega_0/2,\ \tilde E_2 = E_2 - \omega_0/2"),
-            derived=(r"U[H - i\partial_t]U^\dagger:\ \tilde E_1 = " + latex(Et1_p) + r",\ \tilde E_2 = " + latex(Et2_p)
-                     + r";\qquad U^\dagger[H - i\partial_t]U:\ \tilde E_1 = " + latex(Et1_d) + r",\ \tilde E_2 = "
-                     + latex(Et2_d)),
-            why=("For states psi~ = U psi the generator is U H U+ - i U dU+/dt = U H U+ - omega_0 sum(n^1 - n^2)/2, "
-                 "which lowers E_1 by omega_0/2 and raises E_2: eps = E_2 - E_1 + omega_0 does not vanish at the "
-                 "resonance E_2 - E_1 = omega_0 (counter-rotating frame). The stated shifts, and the operator "
-                 "rotation c~1 = U c1 U+ = c1 e^{-i omega_0 t/2} printed in the text, correspond to states "
-                 "rotated by U+, i.e. H~ = U+[H - i d_t]U (equivalently U with the opposite sign in the exponent)."),
-        ))
+        out.append(
+            rec(
+                "8",
+                "II.A",
+                "erratum",
+                "fermion algebra (BCH on eigen-operators of G): the printed U in U[H - i d_t]U^+ gives Etilde_1 = E_1 - "
+                "omega_0/2; U^+[H - i d_t]U gives the stated Etilde_1 = E_1 + omega_0/2 and drive Omega/2",
+                printed=(
+                    r"\tilde H = U[H - i\partial_t]U^\dagger,\ U_c = e^{\frac{i}{2}\omega_0 t\sum_k(c^{1\dagger}_k c^1_k"
+                    r" - c^{2\dagger}_k c^2_k)} \Rightarrow \tilde E_1 = E_1 + \omega_0/2,\ \tilde E_2 = E_2 - \omega_0/2"
+                ),
+                derived=(
+                    r"U[H - i\partial_t]U^\dagger:\ \tilde E_1 = "
+                    + latex(Et1_p)
+                    + r",\ \tilde E_2 = "
+                    + latex(Et2_p)
+                    + r";\qquad U^\dagger[H - i\partial_t]U:\ \tilde E_1 = "
+                    + latex(Et1_d)
+                    + r",\ \tilde E_2 = "
+                    + latex(Et2_d)
+                ),
+                why=(
+                    "For states psi~ = U psi the generator is U H U+ - i U dU+/dt = U H U+ - omega_0 sum(n^1 - n^2)/2, "
+                    "which lowers E_1 by omega_0/2 and raises E_2: eps = E_2 - E_1 + omega_0 does not vanish at the "
+                    "resonance E_2 - E_1 = omega_0 (counter-rotating frame). The stated shifts, and the operator "
+                    "rotation c~1 = U c1 U+ = c1 e^{-i omega_0 t/2} printed in the text, correspond to states "
+                    "rotated by U+, i.e. H~ = U+[H - i d_t]U (equivalently U with the opposite sign in the exponent)."
+                ),
+            )
+        )
     else:
-        out.append(rec("8", "II.A", "failed",
-                       f"Et1(printed U)={Et1_p}, Et2={Et2_p}, Et1(U+)={Et1_d}, drive={drive_d}, c-rotation ok={ctext}"))
+        out.append(
+            rec(
+                "8",
+                "II.A",
+                "failed",
+                f"Et1(printed U)={Et1_p}, Et2={Et2_p}, Et1(U+)={Et1_d}, drive={drive_d}, c-rotation ok={ctext}",
+            )
+        )
 
     # ---- text before Eq. (9): phases of n21 and n12
     printed9 = printed_eq9()
@@ -601,23 +729,33 @@ def check_rwa() -> List[EquationRecord]:
     kd = {k: sp.expand(v.xreplace(sub)) for k, v in kept_der.items()}
     kp = {k: sp.expand(v.xreplace(sub)) for k, v in kept_pr.items()}
     z = sp.Symbol("z")
-    osc = {term.as_coeff_exponent(z)[1]
-           for v in dropped_der.values() if v != 0 for term in sp.Add.make_args(sp.expand(v))}
+    osc = {
+        term.as_coeff_exponent(z)[1] for v in dropped_der.values() if v != 0 for term in sp.Add.make_args(sp.expand(v))
+    }
     detuning_pr = sp.expand(kp["n21"]).coeff(M.n21)
-    ok_text = (is_identity(kd["n21"], printed9["n21"], reducer="expand") and differs(kp["n21"], printed9["n21"])
-               and sp.simplify(detuning_pr - (sp.I * (S.eps + 2 * w0) - S.Gamma1 - S.Gamma2)) == 0)
+    ok_text = (
+        is_identity(kd["n21"], printed9["n21"], reducer="expand")
+        and differs(kp["n21"], printed9["n21"])
+        and sp.simplify(detuning_pr - (sp.I * (S.eps + 2 * w0) - S.Gamma1 - S.Gamma2)) == 0
+    )
     if ok_text:
-        out.append(rec(
-            "9 (text)", "II.A", "erratum",
-            "RWA of the derived Eq. (6) with Etilde_1 = E_1 + omega_0/2: n21~ = n21 e^{-i omega_0 t} gives Eq. (9c); the "
-            "printed phase leaves d n21~/dt = (i(eps + 2 omega_0) - Gamma) n21~ + ...",
-            printed=r"\tilde n^{12}_k = n^{12}_k e^{-i\omega_0 t},\quad \tilde n^{21}_k = n^{21}_k e^{i\omega_0 t}",
-            derived=r"\tilde n^{12}_k = n^{12}_k e^{i\omega_0 t},\quad \tilde n^{21}_k = n^{21}_k e^{-i\omega_0 t}",
-            why=("n^{21} = <c2+ c1> evolves as exp(i(E_2 - E_1)t) (Eq. 6c), so with eps = E_2 - E_1 - omega_0 "
-                 "the slow variable is n^{21} e^{-i omega_0 t}; it also follows from the printed "
-                 "c~1 = c1 e^{-i omega_0 t/2}, c~2 = c2 e^{i omega_0 t/2}. With the printed phase Eq. (9c) would read "
-                 "d n~21/dt = (i(eps + 2 omega_0) - Gamma) n~21 + ..., not static."),
-        ))
+        out.append(
+            rec(
+                "9 (text)",
+                "II.A",
+                "erratum",
+                "RWA of the derived Eq. (6) with Etilde_1 = E_1 + omega_0/2: n21~ = n21 e^{-i omega_0 t} gives Eq. (9c); the "
+                "printed phase leaves d n21~/dt = (i(eps + 2 omega_0) - Gamma) n21~ + ...",
+                printed=r"\tilde n^{12}_k = n^{12}_k e^{-i\omega_0 t},\quad \tilde n^{21}_k = n^{21}_k e^{i\omega_0 t}",
+                derived=r"\tilde n^{12}_k = n^{12}_k e^{i\omega_0 t},\quad \tilde n^{21}_k = n^{21}_k e^{-i\omega_0 t}",
+                why=(
+                    "n^{21} = <c2+ c1> evolves as exp(i(E_2 - E_1)t) (Eq. 6c), so with eps = E_2 - E_1 - omega_0 "
+                    "the slow variable is n^{21} e^{-i omega_0 t}; it also follows from the printed "
+                    "c~1 = c1 e^{-i omega_0 t/2}, c~2 = c2 e^{i omega_0 t/2}. With the printed phase Eq. (9c) would read "
+                    "d n~21/dt = (i(eps + 2 omega_0) - Gamma) n~21 + ..., not static."
+                ),
+            )
+        )
     else:
         out.append(rec("9 (text)", "II.A", "failed", f"detuning with printed phase: {detuning_pr}"))
 
@@ -626,23 +764,43 @@ def check_rwa() -> List[EquationRecord]:
     only2 = osc <= {2, -2}
     for lab, name in (("9a", "n11"), ("9b", "n22"), ("9c", "n21"), ("9d", "s21")):
         same = is_identity(derived9[name], printed9[name], reducer="expand")
-        note = ("RWA of the derived Eq. (6) in the rotating frame (dropped terms rotate at +-2 omega_0 only: "
-                f"{only2}); printed - derived expands to 0")
+        note = (
+            "RWA of the derived Eq. (6) in the rotating frame (dropped terms rotate at +-2 omega_0 only: "
+            f"{only2}); printed - derived expands to 0"
+        )
         if lab == "9a":
-            fixed_n11 = printed9["n11"] - (-sp.Rational(1, 2) * S.Omega * (sp.conjugate(M.n21) - M.n21)) + (
-                -sp.I / 2 * S.Omega * (sp.conjugate(M.n21) - M.n21))
+            fixed_n11 = (
+                printed9["n11"]
+                - (-sp.Rational(1, 2) * S.Omega * (sp.conjugate(M.n21) - M.n21))
+                + (-sp.I / 2 * S.Omega * (sp.conjugate(M.n21) - M.n21))
+            )
             if not same and is_identity(derived9[name], fixed_n11, reducer="expand") and only2:
-                out.append(rec(
-                    lab, "II.A", "erratum",
-                    "RWA of the derived Eq. (6a): the drive term is -(i/2) Omega (n12~ - n21~); printed lacks the i",
-                    printed=eom_latex(printed9, ["n11"], tilde=True), derived=eom_latex(derived9, ["n11"], tilde=True),
-                    why=("Eq. (6a) has -i Omega(t)(n12 - n21); cos(omega_0 t) -> 1/2 under the RWA keeps the i. Without it "
-                         "dn11/dt = i Omega Im(n21) + ... is imaginary for real populations, and (9a)+(9b) no longer "
-                         "conserve n11 + n22 under the drive."),
-                ))
+                out.append(
+                    rec(
+                        lab,
+                        "II.A",
+                        "erratum",
+                        "RWA of the derived Eq. (6a): the drive term is -(i/2) Omega (n12~ - n21~); printed lacks the i",
+                        printed=eom_latex(printed9, ["n11"], tilde=True),
+                        derived=eom_latex(derived9, ["n11"], tilde=True),
+                        why=(
+                            "Eq. (6a) has -i Omega(t)(n12 - n21); cos(omega_0 t) -> 1/2 under the RWA keeps the i. Without it "
+                            "dn11/dt = i Omega Im(n21) + ... is imaginary for real populations, and (9a)+(9b) no longer "
+                            "conserve n11 + n22 under the drive."
+                        ),
+                    )
+                )
                 continue
-        out.append(rec(lab, "II.A", "verified" if same and only2 else "failed", note,
-                       printed=eom_latex(printed9, [name], tilde=True), derived=eom_latex(derived9, [name], tilde=True)))
+        out.append(
+            rec(
+                lab,
+                "II.A",
+                "verified" if same and only2 else "failed",
+                note,
+                printed=eom_latex(printed9, [name], tilde=True),
+                derived=eom_latex(derived9, [name], tilde=True),
+            )
+        )
     return out
 
 
@@ -663,7 +821,7 @@ def _num(expr, values) -> float:
 
 
 @guarded([("10", "II.A"), ("11", "II.A"), ("12", "II.A"), ("13", "II.A"), ("14", "II.A")])
-def check_steady_state() -> List[EquationRecord]:
+def check_steady_state() -> list[EquationRecord]:
     """Eqs. (10)-(14): the steady state of Eq. (9) and its limits."""
     import sympy as sp
 
@@ -680,10 +838,17 @@ def check_steady_state() -> List[EquationRecord]:
     # independent route: the printed s21 makes the derived Eq. (9d) vanish (it is linear in s21: unique root)
     rhs9d = M.rwa_eom(2, "E_eps")["s21"].subs(M.n22, x + 1 - M.n11)
     ok10b = sp.expand(rhs9d).coeff(M.s21) != 0 and is_identity(rhs9d.xreplace({M.s21: s_pr}), 0)
-    out.append(rec("10", "II.A", "verified" if ok10 and ok10b else "failed",
-                   "exact steady state of the derived Eq. (9) (Cramer's rule, complex Delta): s21 = -Delta* x/(E + i Gamma), "
-                   "x = n11 + n22 - 1; same from Eq. (9d) = 0",
-                   printed=r"\tilde s^{21} = " + latex(s_pr), derived=r"\tilde s^{21} = " + latex(s_der)))
+    out.append(
+        rec(
+            "10",
+            "II.A",
+            "verified" if ok10 and ok10b else "failed",
+            "exact steady state of the derived Eq. (9) (Cramer's rule, complex Delta): s21 = -Delta* x/(E + i Gamma), "
+            "x = n11 + n22 - 1; same from Eq. (9d) = 0",
+            printed=r"\tilde s^{21} = " + latex(s_pr),
+            derived=r"\tilde s^{21} = " + latex(s_der),
+        )
+    )
 
     # ---- Eqs. (11)-(12)
     exact = M.population_deviation_expr("exact")
@@ -693,12 +858,30 @@ def check_steady_state() -> List[EquationRecord]:
     neglected_zero = sp.cancel(sp.together((exact - p11).subs(S.f2, 1 - S.f1))) == 0
     neglected_nonzero = differs(exact, p11)
     status = "verified" if ok11 and neglected_zero and neglected_nonzero else "failed"
-    note11 = ("exact at T = 0 (f1 = 1, f2 = 0): equals the derived steady state of Eq. (9) (cancel + 3 prime points); "
-              "for general f1, f2 the difference is the neglected term, which vanishes on f1 + f2 = 1")
-    out.append(rec("11", "II.A", status, note11, printed="x = " + latex(p11),
-                   derived="x = " + latex(M.population_deviation_expr("eq11"))))
-    out.append(rec("12", "II.A", status, "Xi as printed is the normalised denominator of the exact x at T = 0 (Eq. 11 check)",
-                   printed=r"\Xi = " + latex(printed_eq12()), derived="x = " + latex(M.population_deviation_expr("eq11"))))
+    note11 = (
+        "exact at T = 0 (f1 = 1, f2 = 0): equals the derived steady state of Eq. (9) (cancel + 3 prime points); "
+        "for general f1, f2 the difference is the neglected term, which vanishes on f1 + f2 = 1"
+    )
+    out.append(
+        rec(
+            "11",
+            "II.A",
+            status,
+            note11,
+            printed="x = " + latex(p11),
+            derived="x = " + latex(M.population_deviation_expr("eq11")),
+        )
+    )
+    out.append(
+        rec(
+            "12",
+            "II.A",
+            status,
+            "Xi as printed is the normalised denominator of the exact x at T = 0 (Eq. 11 check)",
+            printed=r"\Xi = " + latex(printed_eq12()),
+            derived="x = " + latex(M.population_deviation_expr("eq11")),
+        )
+    )
 
     # ---- Eq. (13): Omega -> infinity; exact relation x11 = x13/(1 + delta)
     x11 = M.population_deviation_expr("eq11")
@@ -708,24 +891,39 @@ def check_steady_state() -> List[EquationRecord]:
     R = S.Omega**2 / (S.eps**2 + G**2)
     delta13 = (4 * g1 * g2 + D4) / (R * (1 + D4))
     ok13 = is_identity(x13d, p13) and is_identity(x11, p13 / (1 + delta13))
-    lim_ok = sp.simplify(sp.limit(x11.subs({S.E: 0, S.eps: 0, S.Delta_abs: 1}), S.Omega, sp.oo)
-                         - p13.subs({S.E: 0, S.Delta_abs: 1})) == 0
+    lim_ok = (
+        sp.simplify(
+            sp.limit(x11.subs({S.E: 0, S.eps: 0, S.Delta_abs: 1}), S.Omega, sp.oo) - p13.subs({S.E: 0, S.Delta_abs: 1})
+        )
+        == 0
+    )
     fv = _fig4_numbers()
     vals = {S.Gamma1: fv["Gamma1"], S.Gamma2: fv["Gamma2"], S.Omega: fv["Omega"], S.E: 0, S.Delta_abs: 0}
     r0 = abs(_num(p13, {**vals, S.eps: 0}) / _num(x11, {**vals, S.eps: 0}) - 1)
     rW = abs(_num(p13, {**vals, S.eps: fv["Omega"]}) / _num(x11, {**vals, S.eps: fv["Omega"]}) - 1)
-    half_vals = {S.Gamma1: sp.Rational(6, 1000), S.Gamma2: sp.Rational(4, 1000), S.Omega: sp.Rational(1, 2), S.E: 0,
-                 S.Delta_abs: 0, S.eps: sp.Rational(1, 2)}
+    half_vals = {
+        S.Gamma1: sp.Rational(6, 1000),
+        S.Gamma2: sp.Rational(4, 1000),
+        S.Omega: sp.Rational(1, 2),
+        S.E: 0,
+        S.Delta_abs: 0,
+        S.eps: sp.Rational(1, 2),
+    }
     rH = abs(_num(p13, half_vals) / _num(x11, half_vals) - 1)
-    out.append(rec(
-        "13", "II.A", "asymptotic" if ok13 and lim_ok else "failed",
-        "leading order of Eq. (11) as Omega -> oo (derived limit = printed); exactly x11 = x13/(1 + d), "
-        "d = (4 g1 g2 + D)(eps^2 + Gamma^2)/((1 + D) Omega^2), D = 4|Delta|^2/(E^2 + Gamma^2), i.e. relative error "
-        f"O(Gamma^2/Omega^2) at resonance; measured at Fig. 4 parameters (Delta = 0): {r0:.1e} at eps = 0, "
-        f"{rW:.1e} at |eps| = Omega; {rH:.2f} at |eps| = Omega if gamma1 = 0.6, gamma2 = 0.4 (the window |eps| < Omega "
-        "needs 4 gamma1 gamma2 << 1)",
-        printed="x = " + latex(p13), derived="x = " + latex(x13d),
-    ))
+    out.append(
+        rec(
+            "13",
+            "II.A",
+            "asymptotic" if ok13 and lim_ok else "failed",
+            "leading order of Eq. (11) as Omega -> oo (derived limit = printed); exactly x11 = x13/(1 + d), "
+            "d = (4 g1 g2 + D)(eps^2 + Gamma^2)/((1 + D) Omega^2), D = 4|Delta|^2/(E^2 + Gamma^2), i.e. relative error "
+            f"O(Gamma^2/Omega^2) at resonance; measured at Fig. 4 parameters (Delta = 0): {r0:.1e} at eps = 0, "
+            f"{rW:.1e} at |eps| = Omega; {rH:.2f} at |eps| = Omega if gamma1 = 0.6, gamma2 = 0.4 (the window |eps| < Omega "
+            "needs 4 gamma1 gamma2 << 1)",
+            printed="x = " + latex(p13),
+            derived="x = " + latex(x13d),
+        )
+    )
 
     # ---- Eq. (14): leading order in Omega^2
     x14d = M.population_deviation_expr("eq14")
@@ -734,26 +932,43 @@ def check_steady_state() -> List[EquationRecord]:
     ok14 = is_identity(x14d, p14) and is_identity(x11, p14 / (1 + delta14))
     ser = sp.series(x11.subs({S.E: 1, S.eps: 2, S.Delta_abs: 3, S.Gamma1: 5, S.Gamma2: 7}), S.Omega, 0, 4).removeO()
     ser_ok = sp.simplify(ser - p14.subs({S.E: 1, S.eps: 2, S.Delta_abs: 3, S.Gamma1: 5, S.Gamma2: 7})) == 0
-    v_half = {S.Gamma1: sp.Rational(6, 1000), S.Gamma2: sp.Rational(4, 1000), S.Omega: sp.Rational(1, 500), S.E: 0,
-              S.Delta_abs: 0, S.eps: 0}
+    v_half = {
+        S.Gamma1: sp.Rational(6, 1000),
+        S.Gamma2: sp.Rational(4, 1000),
+        S.Omega: sp.Rational(1, 500),
+        S.E: 0,
+        S.Delta_abs: 0,
+        S.eps: 0,
+    }
     e_half = abs(_num(p14, v_half) / _num(x11, v_half) - 1)
-    v_fig6 = {S.Gamma1: sp.Rational(1, 100) * (1 - sp.Rational(1, 10000)), S.Gamma2: sp.Rational(1, 10**6),
-              S.Omega: sp.Rational(1, 500), S.E: 0, S.Delta_abs: 0, S.eps: 0}
+    v_fig6 = {
+        S.Gamma1: sp.Rational(1, 100) * (1 - sp.Rational(1, 10000)),
+        S.Gamma2: sp.Rational(1, 10**6),
+        S.Omega: sp.Rational(1, 500),
+        S.E: 0,
+        S.Delta_abs: 0,
+        S.eps: 0,
+    }
     e_fig6 = abs(_num(p14, v_fig6) / _num(x11, v_fig6) - 1)
-    out.append(rec(
-        "14", "II.A", "asymptotic" if ok14 and ser_ok else "failed",
-        "leading order of Eq. (11) in Omega^2 (series to O(Omega^4) = printed); exactly x11 = x14/(1 + d'), "
-        "d' = Omega^2 (1 + D)/((eps^2 + Gamma^2)(4 g1 g2 + D)): needs Omega^2 << 4 Gamma1 Gamma2 at resonance; "
-        f"measured at eps = E = Delta = 0, Omega = Gamma/5: {e_half:.3f} for gamma1 = 0.6, gamma2 = 0.4, "
-        f"{e_fig6:.0f} for gamma2 = 1e-4 (Fig. 6b: Eq. 14 does not apply, cf. Eqs. 30-33)",
-        printed="x = " + latex(p14), derived="x = " + latex(x14d),
-    ))
+    out.append(
+        rec(
+            "14",
+            "II.A",
+            "asymptotic" if ok14 and ser_ok else "failed",
+            "leading order of Eq. (11) in Omega^2 (series to O(Omega^4) = printed); exactly x11 = x14/(1 + d'), "
+            "d' = Omega^2 (1 + D)/((eps^2 + Gamma^2)(4 g1 g2 + D)): needs Omega^2 << 4 Gamma1 Gamma2 at resonance; "
+            f"measured at eps = E = Delta = 0, Omega = Gamma/5: {e_half:.3f} for gamma1 = 0.6, gamma2 = 0.4, "
+            f"{e_fig6:.0f} for gamma2 = 1e-4 (Fig. 6b: Eq. 14 does not apply, cf. Eqs. 30-33)",
+            printed="x = " + latex(p14),
+            derived="x = " + latex(x14d),
+        )
+    )
     return out
 
 
 # --------------------------------------------------------------------------- Eqs. 15-17
 @guarded([("15", "II.B"), ("16", "II.B"), ("17", "II.B")])
-def check_pairing() -> List[EquationRecord]:
+def check_pairing() -> list[EquationRecord]:
     """Eqs. (15)-(17): mean-field decoupling of the pairing interaction, compared with Eqs. (2), (47b)."""
     import sympy as sp
 
@@ -789,44 +1004,60 @@ def check_pairing() -> List[EquationRecord]:
     sad = sp.solve(sp.diff(-Dl * Db / V + Dl * Phib + Db * Phi, Dl), Db)
     ok17 = sad == [V * Phib]
     if garbled_zero and phi_ok and s_derived == -1:
-        out.append(rec(
-            "15", "II.B", "erratum",
-            "fermion algebra: sum_k' c^2_k' c^2_-k' = 0 on every (k',-k') pair, so H_ee as printed vanishes; the "
-            "pair annihilated must be c^1_-k' c^2_k' (Phi = c^1 c^2, Eq. 47b) and the sign -V (S_ee = +V PhiBar Phi)",
-            printed=r"H_{e-e} = \frac{1}{\mathcal V}\sum_{k,k'} V c^{2\dagger}_k c^{1\dagger}_{-k} c^2_{k'} c^2_{-k'}",
-            derived=r"H_{e-e} = -\frac{1}{\mathcal V}\sum_{k,k'} V c^{2\dagger}_k c^{1\dagger}_{-k} c^1_{-k'} c^2_{k'}",
-            why=("The printed annihilated pair c^2_k' c^2_-k' is odd under k' -> -k', so its sum over k' is zero; the "
-                 "Hermitian partner of c^2+_k c^1+_-k is c^1_-k c^2_k. The sign: S_ee = +V PhiBar Phi (Eq. 47b) means "
-                 "H_ee = -V PhiBar Phi, and only this sign makes the mean-field term equal to Eq. (2) with Delta* "
-                 "of Eq. (17) (V > 0 attractive)."),
-        ))
+        out.append(
+            rec(
+                "15",
+                "II.B",
+                "erratum",
+                "fermion algebra: sum_k' c^2_k' c^2_-k' = 0 on every (k',-k') pair, so H_ee as printed vanishes; the "
+                "pair annihilated must be c^1_-k' c^2_k' (Phi = c^1 c^2, Eq. 47b) and the sign -V (S_ee = +V PhiBar Phi)",
+                printed=r"H_{e-e} = \frac{1}{\mathcal V}\sum_{k,k'} V c^{2\dagger}_k c^{1\dagger}_{-k} c^2_{k'} c^2_{-k'}",
+                derived=r"H_{e-e} = -\frac{1}{\mathcal V}\sum_{k,k'} V c^{2\dagger}_k c^{1\dagger}_{-k} c^1_{-k'} c^2_{k'}",
+                why=(
+                    "The printed annihilated pair c^2_k' c^2_-k' is odd under k' -> -k', so its sum over k' is zero; the "
+                    "Hermitian partner of c^2+_k c^1+_-k is c^1_-k c^2_k. The sign: S_ee = +V PhiBar Phi (Eq. 47b) means "
+                    "H_ee = -V PhiBar Phi, and only this sign makes the mean-field term equal to Eq. (2) with Delta* "
+                    "of Eq. (17) (V > 0 attractive)."
+                ),
+            )
+        )
     else:
         out.append(rec("15", "II.B", "failed", f"garbled-zero={garbled_zero} phi={phi_ok} s={s_derived}"))
     if s_derived == -1 and printed_is_minus_eq2:
-        out.append(rec(
-            "16", "II.B", "erratum",
-            "mean field of the derived Eq. (15), B B+ -> <B> B+ + B <B+>, with Delta* = V <B>/Vol (Eq. 17): solved for "
-            "the sign s of H_ee = s V B B+ matching Eq. (2): s = -1; the printed Eq. (16) is -(pairing of Eq. 2)",
-            printed=r"\sum_k\left(\Delta c^{2\dagger}_k c^{1\dagger}_{-k} + \Delta^* c^1_k c^2_{-k}\right)",
-            derived=r"-\sum_k\left(\Delta c^{2\dagger}_k c^{1\dagger}_{-k} + \Delta^* c^1_{-k} c^2_{k}\right)"
-                    r" = \frac{i}{2}\Delta\sum c^{\alpha\dagger}_k\sigma^y_{\alpha\beta}c^{\beta\dagger}_{-k} + \mathrm{h.c.}",
-            why=("Eq. (16) has the opposite sign of the pairing term of Eq. (2), which Eqs. (6d), (9d), (10) and "
-                 "the Keldysh action (47b)-(48) (H_MF = -(Delta PhiBar + Delta* Phi)) all use; with the printed sign "
-                 "and Eq. (17), Eq. (21) would flip."),
-        ))
+        out.append(
+            rec(
+                "16",
+                "II.B",
+                "erratum",
+                "mean field of the derived Eq. (15), B B+ -> <B> B+ + B <B+>, with Delta* = V <B>/Vol (Eq. 17): solved for "
+                "the sign s of H_ee = s V B B+ matching Eq. (2): s = -1; the printed Eq. (16) is -(pairing of Eq. 2)",
+                printed=r"\sum_k\left(\Delta c^{2\dagger}_k c^{1\dagger}_{-k} + \Delta^* c^1_k c^2_{-k}\right)",
+                derived=r"-\sum_k\left(\Delta c^{2\dagger}_k c^{1\dagger}_{-k} + \Delta^* c^1_{-k} c^2_{k}\right)"
+                r" = \frac{i}{2}\Delta\sum c^{\alpha\dagger}_k\sigma^y_{\alpha\beta}c^{\beta\dagger}_{-k} + \mathrm{h.c.}",
+                why=(
+                    "Eq. (16) has the opposite sign of the pairing term of Eq. (2), which Eqs. (6d), (9d), (10) and "
+                    "the Keldysh action (47b)-(48) (H_MF = -(Delta PhiBar + Delta* Phi)) all use; with the printed sign "
+                    "and Eq. (17), Eq. (21) would flip."
+                ),
+            )
+        )
     else:
         out.append(rec("16", "II.B", "failed", f"s={s_derived}, printed = -Eq.2: {printed_is_minus_eq2}"))
-    out.append(rec(
-        "17", "II.B", "verified" if ok17 and s_derived == -1 else "failed",
-        "Delta* = V int(dk) <c^2+ c^1+> is the saddle point of Eq. (48) (d/dDelta: -Delta*/V + PhiBar = 0) and, with "
-        "the derived Eqs. (15)-(16), reproduces the pairing term of Eq. (2) exactly; (dk) = d^dk/(2 pi)^d",
-        printed=r"\Delta^* = \int(dk)\,V\langle c^{2\dagger}_k c^{1\dagger}_{-k}\rangle",
-        derived=r"\Delta^* = V\langle\bar\Phi\rangle",
-    ))
+    out.append(
+        rec(
+            "17",
+            "II.B",
+            "verified" if ok17 and s_derived == -1 else "failed",
+            "Delta* = V int(dk) <c^2+ c^1+> is the saddle point of Eq. (48) (d/dDelta: -Delta*/V + PhiBar = 0) and, with "
+            "the derived Eqs. (15)-(16), reproduces the pairing term of Eq. (2) exactly; (dk) = d^dk/(2 pi)^d",
+            printed=r"\Delta^* = \int(dk)\,V\langle c^{2\dagger}_k c^{1\dagger}_{-k}\rangle",
+            derived=r"\Delta^* = V\langle\bar\Phi\rangle",
+        )
+    )
     return out
 
 
-def run_script(*groups: Callable[[], List[EquationRecord]], stream=None) -> int:
+def run_script(*groups: Callable[[], list[EquationRecord]], stream=None) -> int:
     """Body of a ``derivations/*.py`` script: run the group checks, print each record, return the exit status.
 
     For every record: the label, section and status, the derived form (LaTeX), the printed form
@@ -861,9 +1092,9 @@ GROUPS = {
 }
 
 
-def records() -> List[EquationRecord]:
+def records() -> list[EquationRecord]:
     """All records of Sect. II.A and of Eqs. (15)-(17)."""
-    out: List[EquationRecord] = []
+    out: list[EquationRecord] = []
     for fn in GROUPS.values():
         out.extend(fn())
     return out

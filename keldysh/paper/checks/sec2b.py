@@ -20,8 +20,7 @@ Symbols: ``k = |kappa_+|``, ``w = |v_-|``, ``sigma = sgn kappa_+``, ``g = gamma1
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from typing import Dict, List
+from functools import cache
 
 from keldysh.paper.checks import EquationRecord, rounding
 from keldysh.paper.checks.sec2a import FIG4, differs, guarded, is_identity, latex, rec
@@ -42,7 +41,7 @@ ORDER = 21
 
 
 # --------------------------------------------------------------------------- symbols
-@lru_cache(maxsize=None)
+@cache
 def _sym():
     import sympy as sp
 
@@ -53,11 +52,23 @@ def _sym():
     d = sp.Symbol("d", positive=True)  # |gamma1 - gamma2|
     Va = sp.Symbol("V_a", positive=True)  # |V|
     rho = sp.Symbol("rho", positive=True)  # |V| / V_c
-    return {"k": k, "w": w, "g": g, "d": d, "Va": Va, "rho": rho, "G": S.Gamma, "D": S.Delta_abs,
-            "Om": S.Omega, "N0": S.N0, "V": S.V, "dg": sp.Symbol("dg", real=True)}
+    return {
+        "k": k,
+        "w": w,
+        "g": g,
+        "d": d,
+        "Va": Va,
+        "rho": rho,
+        "G": S.Gamma,
+        "D": S.Delta_abs,
+        "Om": S.Omega,
+        "N0": S.N0,
+        "V": S.V,
+        "dg": sp.Symbol("dg", real=True),
+    }
 
 
-@lru_cache(maxsize=None)
+@cache
 def base_integrals():
     """``int_R q^2/(q^4+c^4)``, ``int_R 1/(q^4+c^4)``, ``int_R 1/(q^2+b^2)`` and ``int_R 1/(u^2 + r)`` (SymPy)."""
     import sympy as sp
@@ -70,11 +81,13 @@ def base_integrals():
         "one_quartic": sp.integrate(1 / (q**4 + c**4), (q, -inf, inf)),
         "one_quadratic": sp.integrate(1 / (q**2 + b**2), (q, -inf, inf)),
         "one_shifted": sp.integrate(1 / (q**2 + r), (q, -inf, inf)),
-        "c": c, "b": b, "r": r,
+        "c": c,
+        "b": b,
+        "r": r,
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _quartic_times_lorentzian():
     """``J(c, b) = int_R q^2 / ((q^4 + c^4)(q^2 + b^2)) dq`` by partial fractions (derived)."""
     import sympy as sp
@@ -92,7 +105,7 @@ def _quartic_times_lorentzian():
     return closed, c, b
 
 
-@lru_cache(maxsize=None)
+@cache
 def even_quartic_integral():
     """``int_R u^2/(a u^4 + b u^2 + c) du = pi/(sqrt(a) sqrt(b + 2 sqrt(a c)))`` (derived, real positive roots).
 
@@ -132,7 +145,7 @@ def _quad_check(f, exact: float, scales) -> float:
 
 
 # --------------------------------------------------------------------------- printed forms
-def printed_forms() -> Dict[str, object]:
+def printed_forms() -> dict[str, object]:
     """The printed Eqs. (20)-(33) in the symbols of :func:`_sym` (``sigma = +-1`` kept symbolic)."""
     import sympy as sp
 
@@ -149,14 +162,34 @@ def printed_forms() -> Dict[str, object]:
         "23": G / 2 * sp.sqrt(rho**4 - 1),
         "24": sp.pi**2 / 4 * (N0 * Va) ** 2 * w**2 / k * d**2,
         "25": sp.sqrt(k * G) * Va / Vc,
-        "26": (-sp.pi / (4 * sp.sqrt(2)) * N0 * V * w * sig * sp.sqrt(k)
-               / (w**2 * sp.sqrt(D**2 + g * G**2) + sp.sqrt(g * G**2) * k)
-               / g ** sp.Rational(1, 4) * dg / (D**2 + g * G**2) ** sp.Rational(1, 4) * Om**2),
+        "26": (
+            -sp.pi
+            / (4 * sp.sqrt(2))
+            * N0
+            * V
+            * w
+            * sig
+            * sp.sqrt(k)
+            / (w**2 * sp.sqrt(D**2 + g * G**2) + sp.sqrt(g * G**2) * k)
+            / g ** sp.Rational(1, 4)
+            * dg
+            / (D**2 + g * G**2) ** sp.Rational(1, 4)
+            * Om**2
+        ),
         "28": Vcp,
         "28 (text)": 4 * g * G**2 / Om**2 * (k * G / (w**2 + G * k)),
         "29": G * sp.sqrt(g) * sp.sqrt(rho ** sp.Rational(4, 3) - 1),
-        "30": (sp.pi / sp.sqrt(2) * N0 * V * (-dg) * Om * w * sig
-               / ((Om**2 * k**2 * G**2 * (4 * D**2 + Om**2)) ** sp.Rational(1, 4) + 2 * w * D)),
+        "30": (
+            sp.pi
+            / sp.sqrt(2)
+            * N0
+            * V
+            * (-dg)
+            * Om
+            * w
+            * sig
+            / ((Om**2 * k**2 * G**2 * (4 * D**2 + Om**2)) ** sp.Rational(1, 4) + 2 * w * D)
+        ),
         "32": sp.sqrt(2) / sp.pi / N0 * sp.sqrt(k) / w * G / d,
         "33": Om / 2 * sp.sqrt(G * k) / w * (rho - 1),
     }
@@ -208,7 +241,7 @@ def _vc_cutoff(qmax: float | None, N0_times_v: float) -> float:
 
 
 @guarded([("18", "II.B"), ("19", "II.B"), ("20", "II.B"), ("N0 (II.C)", "II.C")])
-def check_gap_equation() -> List[EquationRecord]:
+def check_gap_equation() -> list[EquationRecord]:
     """Eqs. (18)-(20) and the density of states quoted in Sect. II.C."""
     import sympy as sp
 
@@ -225,29 +258,38 @@ def check_gap_equation() -> List[EquationRecord]:
     target = -S.V * Dc * x * S.E / (S.E**2 + G**2)
     in_phase = Dc * sp.re(sp.expand_complex(S.V * s21 / Dc))
     imag17 = sp.simplify(S.V * s21 - integrand18)
-    ok18 = (is_identity(integrand18, target) and is_identity(in_phase, target)
-            and sp.limit(imag17.subs(S.Gamma2, 0), S.Gamma1, 0) == 0)
+    ok18 = (
+        is_identity(integrand18, target)
+        and is_identity(in_phase, target)
+        and sp.limit(imag17.subs(S.Gamma2, 0), S.Gamma1, 0) == 0
+    )
     # ---- the verdict: Eq. (17) is complex; the part Eq. (18) drops is not small at the paper's parameters
     from keldysh.paper.checks.verdict import linear_response_verdict
 
     vd = linear_response_verdict("fig4", 5.0)
     no_branch = vd["sign_changes"] == 0 and vd["im_chi_max"] < 0 and vd["delta_complete"] == 0
-    out.append(rec(
-        "18", "II.B", ("erratum" if no_branch else "verified") if ok18 else "failed",
-        "Eq. (18) = the real part of the complex Eq. (17) at omega = 0 (identity with the derived s21 = -Delta* x/(E + i Gamma)); "
-        f"the dropped imaginary part is not small: at Fig. 4 chi(0) = {vd['re_chi0']:.3g} {vd['im_chi0']:+.3g} i per unit |Delta|, "
-        f"and Im chi(omega) < 0 for every |omega| <= 200: the complete condition has no "
-        f"solution bifurcating from Delta = 0 (in-phase |Delta| = {vd['delta_in_phase']:.4g} at V = 5, complete: 0)",
-        printed=r"\Delta^* = \int(dk)\,V\tilde s^{21}_k\,\mathrm{Re}\frac{1}{E_k + i\Gamma}(E_k + i\Gamma)",
-        derived=r"|\Delta| = V \int(dk)\, \overline{s^{21}_k}(|\Delta|, \omega)\ \text{(both parts; } \Delta(t) = |\Delta| e^{-2i\omega t})",
-        why=("Eq. (17) is one complex equation, two real conditions for |Delta| and the rotation frequency omega of a "
-             "stationary solution; Eq. (18) keeps only the part in phase with Delta* (the action's stationarity along the "
-             "real direction of the quantum field, Sect. IV). In the frame rotating at omega, Eq. (10) gives "
-             "Im chi(omega) = -int (dk) Gamma x/((E - 2 omega)^2 + Gamma^2), which keeps one sign when the population "
-             "deviation x does (the population inversion the mechanism rests on): it never vanishes, so no "
-             "superconducting steady state satisfies the complete condition; the self-consistent dynamics from the in-phase "
-             "state decays to Delta = 0 (docs/meanfield.md)"),
-    ))
+    out.append(
+        rec(
+            "18",
+            "II.B",
+            ("erratum" if no_branch else "verified") if ok18 else "failed",
+            "Eq. (18) = the real part of the complex Eq. (17) at omega = 0 (identity with the derived s21 = -Delta* x/(E + i Gamma)); "
+            f"the dropped imaginary part is not small: at Fig. 4 chi(0) = {vd['re_chi0']:.3g} {vd['im_chi0']:+.3g} i per unit |Delta|, "
+            f"and Im chi(omega) < 0 for every |omega| <= 200: the complete condition has no "
+            f"solution bifurcating from Delta = 0 (in-phase |Delta| = {vd['delta_in_phase']:.4g} at V = 5, complete: 0)",
+            printed=r"\Delta^* = \int(dk)\,V\tilde s^{21}_k\,\mathrm{Re}\frac{1}{E_k + i\Gamma}(E_k + i\Gamma)",
+            derived=r"|\Delta| = V \int(dk)\, \overline{s^{21}_k}(|\Delta|, \omega)\ \text{(both parts; } \Delta(t) = |\Delta| e^{-2i\omega t})",
+            why=(
+                "Eq. (17) is one complex equation, two real conditions for |Delta| and the rotation frequency omega of a "
+                "stationary solution; Eq. (18) keeps only the part in phase with Delta* (the action's stationarity along the "
+                "real direction of the quantum field, Sect. IV). In the frame rotating at omega, Eq. (10) gives "
+                "Im chi(omega) = -int (dk) Gamma x/((E - 2 omega)^2 + Gamma^2), which keeps one sign when the population "
+                "deviation x does (the population inversion the mechanism rests on): it never vanishes, so no "
+                "superconducting steady state satisfies the complete condition; the self-consistent dynamics from the in-phase "
+                "state decays to Delta = 0 (docs/meanfield.md)"
+            ),
+        )
+    )
     # ---- Eq. (19), first line, from Eqs. (10), (13), (18)
     x13 = M.population_deviation_expr("eq13")
     g1, g2 = S.Gamma1 / G, S.Gamma2 / G
@@ -261,15 +303,19 @@ def check_gap_equation() -> List[EquationRecord]:
     vc_real = _vc_cutoff(None, 1 / (2 * math.pi))
     vc_q = _vc_cutoff(0.2, 1 / (2 * math.pi))
     vc_window = _vc_cutoff(FIG4["Omega"] / FIG4["v_minus"], 1 / (2 * math.pi))
-    out.append(rec(
-        "19", "II.B", "verified" if ok19 and N0_1d == 1 / (2 * sp.pi * w) else "failed",
-        "first line = Eq. (17)/(18) with the derived s21 (Eq. 10) and x of Eq. (13) (identity); second line: "
-        "(dk) = N0 d eps is exact for eps = v_- q (N0 = 1/(2 pi |v_-|) in 1D), the window |eps| < Omega is a cutoff "
-        f"choice: at Fig. 4 parameters V_c = {vc_window:.3f} (|eps| < Omega), {vc_q:.4f} (|q| <= 0.2), "
-        f"{vc_real:.4f} (real line, Eq. 22)",
-        printed=r"1 = -V\int(dk)\frac{E_k}{E_k^2 + \Gamma^2 + 4|\Delta|^2}(\gamma_1 - \gamma_2)",
-        derived="1 = " + latex(sp.Integral(integrand19, sp.Symbol("k"))),
-    ))
+    out.append(
+        rec(
+            "19",
+            "II.B",
+            "verified" if ok19 and N0_1d == 1 / (2 * sp.pi * w) else "failed",
+            "first line = Eq. (17)/(18) with the derived s21 (Eq. 10) and x of Eq. (13) (identity); second line: "
+            "(dk) = N0 d eps is exact for eps = v_- q (N0 = 1/(2 pi |v_-|) in 1D), the window |eps| < Omega is a cutoff "
+            f"choice: at Fig. 4 parameters V_c = {vc_window:.3f} (|eps| < Omega), {vc_q:.4f} (|q| <= 0.2), "
+            f"{vc_real:.4f} (real line, Eq. 22)",
+            printed=r"1 = -V\int(dk)\frac{E_k}{E_k^2 + \Gamma^2 + 4|\Delta|^2}(\gamma_1 - \gamma_2)",
+            derived="1 = " + latex(sp.Integral(integrand19, sp.Symbol("k"))),
+        )
+    )
     # ---- Eq. (20): the eps integral over the real line
     rhs20, sig = _rhs20_derived()
     P = printed_forms()
@@ -279,28 +325,38 @@ def check_gap_equation() -> List[EquationRecord]:
     beta = k_ / v_**2
     exact = math.pi / (math.sqrt(2) * math.sqrt(beta) * math.sqrt(G_))
     err = _quad_check(lambda e: beta * e * e / (beta**2 * e**4 + G_**2), exact, [math.sqrt(G_ / beta)])
-    out.append(rec(
-        "20", "II.B", "verified" if ok20 and err < 1e-8 else "failed",
-        "int_R d eps E/(E^2 + 4|Delta|^2 + Gamma^2) with E = (kappa_+/v_-^2) eps^2 by SymPy, both signs of kappa_+ "
-        f"(identity); quadrature agrees to {rounding(err)}; extending |eps| < Omega to the real line is the Omega -> oo "
-        f"limit: it moves V_c from {vc_window:.2f} to {vc_real:.2f} at Fig. 4 parameters",
-        printed="1 = " + latex(P["20"]),
-        derived="1 = " + latex(rhs20),
-    ))
+    out.append(
+        rec(
+            "20",
+            "II.B",
+            "verified" if ok20 and err < 1e-8 else "failed",
+            "int_R d eps E/(E^2 + 4|Delta|^2 + Gamma^2) with E = (kappa_+/v_-^2) eps^2 by SymPy, both signs of kappa_+ "
+            f"(identity); quadrature agrees to {rounding(err)}; extending |eps| < Omega to the real line is the Omega -> oo "
+            f"limit: it moves V_c from {vc_window:.2f} to {vc_real:.2f} at Fig. 4 parameters",
+            printed="1 = " + latex(P["20"]),
+            derived="1 = " + latex(rhs20),
+        )
+    )
     # ---- caption of Sect. II.C: N0 = 1/(2 pi)
     vc_literal = _vc_cutoff(0.2, FIG4["v_minus"] / (2 * math.pi))
     ok_n0 = N0_1d == 1 / (2 * sp.pi * w) and abs(vc_q - 2.14) < 0.005 and abs(vc_literal - 2.14) > 1
-    out.append(rec(
-        "N0 (II.C)", "II.C", "erratum" if ok_n0 else "failed",
-        f"1D reduction (dk) = dq/(2 pi): N0 = int dq/(2 pi) delta(v_- q) = 1/(2 pi |v_-|) (SymPy); with it the Eq. (19) "
-        f"route with |q| <= 0.2 gives V_c = {vc_q:.4f} (Fig. 4: 2.14); N0 = 1/(2 pi) literally gives {vc_literal:.4f}",
-        printed=r"N_0 = 1/2\pi",
-        derived=r"N_0 = \frac{1}{2\pi|v_-|}\quad(N_0|v_-| = 1/2\pi)",
-        why=(f"N0 = int(dk) delta(eps_k) (Eq. 19) with (dk) = dq/(2 pi) and eps = v_- q is 1/(2 pi |v_-|) = 1/(20 pi) "
-             f"for v_- = 10; only this value reproduces V_c = 2.14 of Fig. 4 ({vc_q:.4f} with the |q| <= 0.2 cutoff), "
-             f"the literal 1/(2 pi) would give V_c = {vc_literal:.3f}. The caption's 1/2pi is the density per unit "
-             "momentum, N0 |v_-|."),
-    ))
+    out.append(
+        rec(
+            "N0 (II.C)",
+            "II.C",
+            "erratum" if ok_n0 else "failed",
+            f"1D reduction (dk) = dq/(2 pi): N0 = int dq/(2 pi) delta(v_- q) = 1/(2 pi |v_-|) (SymPy); with it the Eq. (19) "
+            f"route with |q| <= 0.2 gives V_c = {vc_q:.4f} (Fig. 4: 2.14); N0 = 1/(2 pi) literally gives {vc_literal:.4f}",
+            printed=r"N_0 = 1/2\pi",
+            derived=r"N_0 = \frac{1}{2\pi|v_-|}\quad(N_0|v_-| = 1/2\pi)",
+            why=(
+                f"N0 = int(dk) delta(eps_k) (Eq. 19) with (dk) = dq/(2 pi) and eps = v_- q is 1/(2 pi |v_-|) = 1/(20 pi) "
+                f"for v_- = 10; only this value reproduces V_c = 2.14 of Fig. 4 ({vc_q:.4f} with the |q| <= 0.2 cutoff), "
+                f"the literal 1/(2 pi) would give V_c = {vc_literal:.3f}. The caption's 1/2pi is the density per unit "
+                "momentum, N0 |v_-|."
+            ),
+        )
+    )
     return out
 
 
@@ -330,7 +386,7 @@ def _delta_eq13(V: float, v_plus: float, kappa: float, w: float, G: float, dg: f
 
 
 @guarded([("21", "II.B"), ("22", "II.B"), ("23", "II.B"), ("24", "II.B"), ("25", "II.B")])
-def check_opposite_velocities() -> List[EquationRecord]:
+def check_opposite_velocities() -> list[EquationRecord]:
     """Eqs. (21)-(25): the case v_+ = 0 (sign rule, threshold, gap, Gamma -> 0, robustness in v_+)."""
     import sympy as sp
 
@@ -341,33 +397,59 @@ def check_opposite_velocities() -> List[EquationRecord]:
     out = []
     # ---- Eq. (21)
     ok21 = _signs_ok(rhs20, sig)
-    out.append(rec("21", "II.B", "verified" if ok21 else "failed",
-                   "sign of the derived Eq. (20): rhs > 0 iff sgn V = sgn(gamma2 - gamma1) sgn kappa_+ (all 8 sign cases)",
-                   printed=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
-                   derived=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+"))
+    out.append(
+        rec(
+            "21",
+            "II.B",
+            "verified" if ok21 else "failed",
+            "sign of the derived Eq. (20): rhs > 0 iff sgn V = sgn(gamma2 - gamma1) sgn kappa_+ (all 8 sign cases)",
+            printed=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
+            derived=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
+        )
+    )
     # magnitude of the derived rhs with the sign rule satisfied
     mag = sp.simplify(rhs20.subs({sig: 1, V: -Va, dg: d}))  # sigma=+1, V<0, dg>0 satisfies the rule
     # ---- Eq. (22): |V| at |Delta| = 0
     Vc_der = sp.simplify(Va / mag.subs(D, 0))
     ok22 = is_identity(Vc_der, P["22"], reducer="simplify")
-    out.append(rec("22", "II.B", "verified" if ok22 else "failed",
-                   "threshold of the derived Eq. (20) at |Delta| -> 0 (identity)",
-                   printed="V_c = " + latex(P["22"]), derived="V_c = " + latex(Vc_der)))
+    out.append(
+        rec(
+            "22",
+            "II.B",
+            "verified" if ok22 else "failed",
+            "threshold of the derived Eq. (20) at |Delta| -> 0 (identity)",
+            printed="V_c = " + latex(P["22"]),
+            derived="V_c = " + latex(Vc_der),
+        )
+    )
     # ---- Eq. (23): solve the derived Eq. (20) for |Delta|
     sols = sp.solve(sp.Eq((4 * D**2 + G**2), (Va * (mag / Va) * (4 * D**2 + G**2) ** sp.Rational(1, 4)) ** 4), D)
     sols = [sp.simplify(x) for x in sols if x.is_positive is not False]
     D23 = sols[0] if len(sols) == 1 else None
     ok23 = D23 is not None and is_identity(D23.subs(Va, rho * Vc_der), P["23"], reducer="simplify")
-    out.append(rec("23", "II.B", "verified" if ok23 else "failed",
-                   "|Delta| solving the derived Eq. (20), expressed through V_c (identity)",
-                   printed=r"|\Delta| = " + latex(P["23"]) + r",\ \rho = |V|/V_c",
-                   derived=r"|\Delta| = " + latex(D23)))
+    out.append(
+        rec(
+            "23",
+            "II.B",
+            "verified" if ok23 else "failed",
+            "|Delta| solving the derived Eq. (20), expressed through V_c (identity)",
+            printed=r"|\Delta| = " + latex(P["23"]) + r",\ \rho = |V|/V_c",
+            derived=r"|\Delta| = " + latex(D23),
+        )
+    )
     # ---- Eq. (24): Gamma -> 0 at fixed gamma's
     lim = sp.limit(D23, G, 0) if D23 is not None else None
     ok24 = lim is not None and is_identity(lim, P["24"], reducer="simplify")
-    out.append(rec("24", "II.B", "verified" if ok24 else "failed",
-                   "limit Gamma -> 0 of the derived Eq. (23) at fixed gamma1, gamma2 (SymPy limit = printed)",
-                   printed=r"|\Delta| \to " + latex(P["24"]), derived=r"|\Delta| \to " + latex(lim)))
+    out.append(
+        rec(
+            "24",
+            "II.B",
+            "verified" if ok24 else "failed",
+            "limit Gamma -> 0 of the derived Eq. (23) at fixed gamma1, gamma2 (SymPy limit = printed)",
+            printed=r"|\Delta| \to " + latex(P["24"]),
+            derived=r"|\Delta| \to " + latex(lim),
+        )
+    )
     # ---- Eq. (25): v_+ != 0 -- the bound is where the solution ceases to exist
     # kernel |int dq E/(E^2+A^2)| = (pi/k) sqrt((rho_ - w2)/2)/rho_, rho_ = sqrt(w2^2 + a^2), a = A/k, w2 = v_+^2/(4k^2)
     a, w2, vp = sp.symbols("a w_2 v_p", positive=True)
@@ -376,7 +458,11 @@ def check_opposite_velocities() -> List[EquationRecord]:
     crit = [r for r in sp.solve(sp.diff(h**2, a), a) if r.is_positive]
     hmax = sp.simplify(h.subs(a, crit[0])) if len(crit) == 1 else None
     # existence: 1 = |V| N0 w d (pi/k) hmax  ->  the largest |v_+|
-    vmax = sp.solve(sp.Eq(Va * N0 * w * d * sp.pi / k * hmax.subs(w2, vp**2 / (4 * k**2)), 1), vp) if hmax is not None else []
+    vmax = (
+        sp.solve(sp.Eq(Va * N0 * w * d * sp.pi / k * hmax.subs(w2, vp**2 / (4 * k**2)), 1), vp)
+        if hmax is not None
+        else []
+    )
     ok25_sym = len(vmax) == 1 and is_identity(vmax[0], P["25"], reducer="simplify")
     # the closed form of the kernel, checked against quadrature at one point
     kap, Gn = FIG4["kappa_plus"], FIG4["Gamma"]
@@ -401,21 +487,28 @@ def check_opposite_velocities() -> List[EquationRecord]:
         beyond = _delta_eq13(Vn, 1.01 * bound, kap, wn, Gn, dgn)
         meas.append((r, half, (max(near) / d0 - 1) if near else float("nan"), len(beyond)))
     ok25_num = all(m[3] == 0 and not math.isnan(m[2]) for m in meas) and kern_err < 1e-6
-    txt = "; ".join(f"V/V_c = {r:g}: {100 * hf:+.0f}% at half the bound, {100 * nr:+.0f}% at 0.999 x bound, "
-                    "no solution at 1.01 x bound" for r, hf, nr, _ in meas)
-    out.append(rec(
-        "25", "II.B", "verified" if ok25_sym and ok25_num else "failed",
-        "Eq. (19) with E = v_+ q + kappa_+ q^2 over the real line: the kernel's maximum over |Delta| is "
-        "pi/(sqrt2 |v_+|) (SymPy), so a solution exists iff |v_+| <= sqrt(|kappa_+| Gamma)|V|/V_c, exactly the printed "
-        f"bound; but |Delta| is not 'essentially unchanged' up to it (Fig. 4 numbers): {txt}",
-        printed=r"|v_+| \le " + latex(P["25"]),
-        derived=r"|v_+| \le " + (latex(vmax[0]) if vmax else "?") + r" = \sqrt{|\kappa_+|\Gamma}\,|V|/V_c",
-    ))
+    txt = "; ".join(
+        f"V/V_c = {r:g}: {100 * hf:+.0f}% at half the bound, {100 * nr:+.0f}% at 0.999 x bound, "
+        "no solution at 1.01 x bound"
+        for r, hf, nr, _ in meas
+    )
+    out.append(
+        rec(
+            "25",
+            "II.B",
+            "verified" if ok25_sym and ok25_num else "failed",
+            "Eq. (19) with E = v_+ q + kappa_+ q^2 over the real line: the kernel's maximum over |Delta| is "
+            "pi/(sqrt2 |v_+|) (SymPy), so a solution exists iff |v_+| <= sqrt(|kappa_+| Gamma)|V|/V_c, exactly the printed "
+            f"bound; but |Delta| is not 'essentially unchanged' up to it (Fig. 4 numbers): {txt}",
+            printed=r"|v_+| \le " + latex(P["25"]),
+            derived=r"|v_+| \le " + (latex(vmax[0]) if vmax else "?") + r" = \sqrt{|\kappa_+|\Gamma}\,|V|/V_c",
+        )
+    )
     return out
 
 
 # --------------------------------------------------------------------------- Eqs. 26-29
-@lru_cache(maxsize=None)
+@cache
 def _rhs26_derived():
     """Gap equation with the populations of Eq. (14), ``E = sigma k q^2``, ``eps = w q``, q over R (derived)."""
     import sympy as sp
@@ -441,8 +534,18 @@ def eq26_closed(cross: int = 1, last: int = 1):
     X2 = w**2 * sp.sqrt(D**2 + g * G**2)
     XY = g ** sp.Rational(1, 4) * sp.sqrt(k) * w * G * (D**2 + g * G**2) ** sp.Rational(1, 4)
     Y2 = sp.sqrt(g) * k * G**2
-    return (-sp.pi / (4 * sp.sqrt(2)) * N0 * V * w * sig * sp.sqrt(k) * dg * Om**2
-            / (g ** sp.Rational(1, 4) * (D**2 + g * G**2) ** sp.Rational(1, 4) * (X2 + cross * sp.sqrt(2) * XY + last * Y2)))
+    return (
+        -sp.pi
+        / (4 * sp.sqrt(2))
+        * N0
+        * V
+        * w
+        * sig
+        * sp.sqrt(k)
+        * dg
+        * Om**2
+        / (g ** sp.Rational(1, 4) * (D**2 + g * G**2) ** sp.Rational(1, 4) * (X2 + cross * sp.sqrt(2) * XY + last * Y2))
+    )
 
 
 def _integrand14_ok() -> bool:
@@ -455,12 +558,18 @@ def _integrand14_ok() -> bool:
     g1, g2 = S.Gamma1 / G, S.Gamma2 / G
     x14 = M.population_deviation_expr("eq14")
     lhs = x14 * S.E / (S.E**2 + G**2)
-    rhs = (g1 - g2) * S.Omega**2 / (4 * g1 * g2) * S.E / ((S.E**2 + G**2 + S.Delta_abs**2 / (g1 * g2)) * (S.eps**2 + G**2))
+    rhs = (
+        (g1 - g2)
+        * S.Omega**2
+        / (4 * g1 * g2)
+        * S.E
+        / ((S.E**2 + G**2 + S.Delta_abs**2 / (g1 * g2)) * (S.eps**2 + G**2))
+    )
     return is_identity(lhs, rhs)
 
 
 @guarded([("26", "II.B"), ("27", "II.B"), ("28", "II.B"), ("28 (text)", "II.B"), ("29", "II.B")])
-def check_weak_rabi() -> List[EquationRecord]:
+def check_weak_rabi() -> list[EquationRecord]:
     """Eqs. (26)-(29): weak Rabi frequency (populations of Eq. 14)."""
     import sympy as sp
     from scipy.optimize import brentq
@@ -468,8 +577,9 @@ def check_weak_rabi() -> List[EquationRecord]:
     from keldysh.paper.build import lambdified
 
     s = _sym()
-    k, w, g, d, G, D, Om, N0, V, dg, Va, rho = (s[n] for n in ("k", "w", "g", "d", "G", "D", "Om", "N0", "V", "dg",
-                                                                "Va", "rho"))
+    k, w, g, d, G, D, Om, N0, V, dg, Va, rho = (
+        s[n] for n in ("k", "w", "g", "d", "G", "D", "Om", "N0", "V", "dg", "Va", "rho")
+    )
     P = printed_forms()
     rhs, closed, sig = _rhs26_derived()
     out = []
@@ -477,72 +587,129 @@ def check_weak_rabi() -> List[EquationRecord]:
     ok_closed = all(is_identity(rhs.subs(sig, sk), closed.subs(sig, sk), reducer="simplify") for sk in (1, -1))
     wrong = all(differs(closed.subs(sig, sk), P["26"].subs(P["sigma"], sk)) for sk in (1, -1))
     # the printed form with the missing Gamma restored and the cross term dropped = derived with XY -> 0
-    restored = (-sp.pi / (4 * sp.sqrt(2)) * N0 * V * w * P["sigma"] * sp.sqrt(k)
-                / (w**2 * sp.sqrt(D**2 + g * G**2) + sp.sqrt(g * G**2) * k * G)
-                / g ** sp.Rational(1, 4) * dg / (D**2 + g * G**2) ** sp.Rational(1, 4) * Om**2)  # printed, Gamma restored
+    restored = (
+        -sp.pi
+        / (4 * sp.sqrt(2))
+        * N0
+        * V
+        * w
+        * P["sigma"]
+        * sp.sqrt(k)
+        / (w**2 * sp.sqrt(D**2 + g * G**2) + sp.sqrt(g * G**2) * k * G)
+        / g ** sp.Rational(1, 4)
+        * dg
+        / (D**2 + g * G**2) ** sp.Rational(1, 4)
+        * Om**2
+    )  # printed, Gamma restored
     drop_cross = eq26_closed(cross=0)
     ok_restored = is_identity(restored.subs(P["sigma"], 1), drop_cross.subs(sig, 1), reducer="simplify")
     if ok_int and ok_closed and wrong and ok_restored:
-        out.append(rec(
-            "26", "II.B", "erratum",
-            "int_R dq E/(E^2 + Gamma^2 + |Delta|^2/(g1 g2)) / (v_-^2 q^2 + Gamma^2), E = kappa_+ q^2, by partial "
-            "fractions (SymPy); the integrand is the derived Eq. (14) (identity)",
-            printed="1 = " + latex(P["26"]),
-            derived="1 = " + latex(closed),
-            why=("The printed denominator v_-^2 sqrt(|Delta|^2 + g Gamma^2) + sqrt(g Gamma^2)|kappa_+| is dimensionally "
-                 "inconsistent (the second term lacks a factor Gamma) and misses the cross term "
-                 "sqrt2 (g)^(1/4) sqrt|kappa_+| |v_-| Gamma (|Delta|^2 + g Gamma^2)^(1/4) from the pole of "
-                 "1/(v_-^2 q^2 + Gamma^2); with Gamma restored, the printed form is the derived one without the cross "
-                 "term, which is larger than the term kept when v_-^2 >> |kappa_+| Gamma."),
-        ))
+        out.append(
+            rec(
+                "26",
+                "II.B",
+                "erratum",
+                "int_R dq E/(E^2 + Gamma^2 + |Delta|^2/(g1 g2)) / (v_-^2 q^2 + Gamma^2), E = kappa_+ q^2, by partial "
+                "fractions (SymPy); the integrand is the derived Eq. (14) (identity)",
+                printed="1 = " + latex(P["26"]),
+                derived="1 = " + latex(closed),
+                why=(
+                    "The printed denominator v_-^2 sqrt(|Delta|^2 + g Gamma^2) + sqrt(g Gamma^2)|kappa_+| is dimensionally "
+                    "inconsistent (the second term lacks a factor Gamma) and misses the cross term "
+                    "sqrt2 (g)^(1/4) sqrt|kappa_+| |v_-| Gamma (|Delta|^2 + g Gamma^2)^(1/4) from the pole of "
+                    "1/(v_-^2 q^2 + Gamma^2); with Gamma restored, the printed form is the derived one without the cross "
+                    "term, which is larger than the term kept when v_-^2 >> |kappa_+| Gamma."
+                ),
+            )
+        )
     else:
-        out.append(rec("26", "II.B", "failed",
-                       f"integrand={ok_int} closed={ok_closed} printed-differs={wrong} restored={ok_restored}"))
+        out.append(
+            rec(
+                "26",
+                "II.B",
+                "failed",
+                f"integrand={ok_int} closed={ok_closed} printed-differs={wrong} restored={ok_restored}",
+            )
+        )
     # ---- Eq. (27)
     ok27 = _signs_ok(closed, sig)
-    out.append(rec("27", "II.B", "verified" if ok27 else "failed",
-                   "sign of the derived Eq. (26): same rule as Eq. (21) (all 8 sign cases)",
-                   printed=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
-                   derived=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+"))
+    out.append(
+        rec(
+            "27",
+            "II.B",
+            "verified" if ok27 else "failed",
+            "sign of the derived Eq. (26): same rule as Eq. (21) (all 8 sign cases)",
+            printed=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
+            derived=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
+        )
+    )
     # ---- Eq. (28)
     mag = closed.subs({sig: 1, V: -Va, dg: d})
     Vcp = sp.simplify(Va / mag.subs(D, 0))
-    Vcp_closed = (4 * sp.sqrt(2) / sp.pi / N0 * (w**2 + sp.sqrt(2) * w * sp.sqrt(k * G) + k * G) / (w * sp.sqrt(k))
-                  * g * G ** sp.Rational(3, 2) / d / Om**2)
+    Vcp_closed = (
+        4
+        * sp.sqrt(2)
+        / sp.pi
+        / N0
+        * (w**2 + sp.sqrt(2) * w * sp.sqrt(k * G) + k * G)
+        / (w * sp.sqrt(k))
+        * g
+        * G ** sp.Rational(3, 2)
+        / d
+        / Om**2
+    )
     ok28 = is_identity(Vcp, Vcp_closed, reducer="simplify") and differs(Vcp, P["28"])
     fig = {k: 50, w: 10, G: sp.Rational(1, 100)}
     rel28 = float((P["28"] / Vcp_closed - 1).subs(fig))
     if ok28:
-        out.append(rec(
-            "28", "II.B", "erratum",
-            f"threshold (|Delta| -> 0) of the derived Eq. (26); printed/derived - 1 = {rel28:+.3f} at |kappa_+| = 50, "
-            "|v_-| = 10, Gamma = 0.01 (~ -sqrt(2|kappa_+|Gamma)/|v_-|)",
-            printed="V_c' = " + latex(P["28"]),
-            derived="V_c' = " + latex(Vcp_closed),
-            why=("The |Delta| -> 0 limit of the derived Eq. (26) has (v_-^2 + sqrt2 |v_-| sqrt(|kappa_+| Gamma) + "
-                 "|kappa_+| Gamma); the printed (v_-^2 + |kappa_+| Gamma) drops the cross term, which dominates the kept "
-                 "|kappa_+| Gamma when v_-^2 >> |kappa_+| Gamma: the printed form is right only at leading order "
-                 "in sqrt(|kappa_+| Gamma)/|v_-|, the regime of Eq. (29). Also a stray '|' after Gamma in the numerator."),
-        ))
+        out.append(
+            rec(
+                "28",
+                "II.B",
+                "erratum",
+                f"threshold (|Delta| -> 0) of the derived Eq. (26); printed/derived - 1 = {rel28:+.3f} at |kappa_+| = 50, "
+                "|v_-| = 10, Gamma = 0.01 (~ -sqrt(2|kappa_+|Gamma)/|v_-|)",
+                printed="V_c' = " + latex(P["28"]),
+                derived="V_c' = " + latex(Vcp_closed),
+                why=(
+                    "The |Delta| -> 0 limit of the derived Eq. (26) has (v_-^2 + sqrt2 |v_-| sqrt(|kappa_+| Gamma) + "
+                    "|kappa_+| Gamma); the printed (v_-^2 + |kappa_+| Gamma) drops the cross term, which dominates the kept "
+                    "|kappa_+| Gamma when v_-^2 >> |kappa_+| Gamma: the printed form is right only at leading order "
+                    "in sqrt(|kappa_+| Gamma)/|v_-|, the regime of Eq. (29). Also a stray '|' after Gamma in the numerator."
+                ),
+            )
+        )
     else:
         out.append(rec("28", "II.B", "failed", "derived threshold does not have the expected closed form"))
     # ---- text after Eq. (28): ratio V_c'/V_c
     ratio_printed_eqs = sp.simplify(P["28"] / P["22"])
     ratio_expected = 4 * g * G**2 / Om**2 * (w**2 + k * G) / (k * G)
     ratio_derived = sp.simplify(Vcp_closed / P["22"])
-    ok28t = (is_identity(ratio_printed_eqs, ratio_expected, reducer="simplify") and differs(P["28 (text)"], ratio_expected)
-             and is_identity(P["28 (text)"] * ratio_expected, (4 * g * G**2 / Om**2) ** 2, reducer="simplify"))
+    ok28t = (
+        is_identity(ratio_printed_eqs, ratio_expected, reducer="simplify")
+        and differs(P["28 (text)"], ratio_expected)
+        and is_identity(P["28 (text)"] * ratio_expected, (4 * g * G**2 / Om**2) ** 2, reducer="simplify")
+    )
     if ok28t:
-        out.append(rec(
-            "28 (text)", "II.B", "erratum",
-            "ratio of the printed Eqs. (28) and (22) computed symbolically: the bracket of the text is inverted",
-            printed=r"V_c'/V_c = 4\gamma_1\gamma_2\frac{\Gamma^2}{\Omega^2}\frac{|\kappa_+|\Gamma}{|v_-|^2 + \Gamma|\kappa_+|}",
-            derived=r"V_c'/V_c = " + latex(ratio_derived) + r"\quad(\text{printed Eqs. 28/22: }"
-                    + latex(ratio_printed_eqs) + ")",
-            why=("Eq. (28)/Eq. (22) = 4 g1 g2 (Gamma^2/Omega^2)(v_-^2 + |kappa_+|Gamma)/(|kappa_+| Gamma); the text "
-                 "quotes the inverse bracket |kappa_+|Gamma/(|v_-|^2 + Gamma|kappa_+|) < 1, which would lower the "
-                 "threshold, contradicting the sentence that follows (both factors increase it)."),
-        ))
+        out.append(
+            rec(
+                "28 (text)",
+                "II.B",
+                "erratum",
+                "ratio of the printed Eqs. (28) and (22) computed symbolically: the bracket of the text is inverted",
+                printed=r"V_c'/V_c = 4\gamma_1\gamma_2\frac{\Gamma^2}{\Omega^2}\frac{|\kappa_+|\Gamma}{|v_-|^2 + \Gamma|\kappa_+|}",
+                derived=r"V_c'/V_c = "
+                + latex(ratio_derived)
+                + r"\quad(\text{printed Eqs. 28/22: }"
+                + latex(ratio_printed_eqs)
+                + ")",
+                why=(
+                    "Eq. (28)/Eq. (22) = 4 g1 g2 (Gamma^2/Omega^2)(v_-^2 + |kappa_+|Gamma)/(|kappa_+| Gamma); the text "
+                    "quotes the inverse bracket |kappa_+|Gamma/(|v_-|^2 + Gamma|kappa_+|) < 1, which would lower the "
+                    "threshold, contradicting the sentence that follows (both factors increase it)."
+                ),
+            )
+        )
     else:
         out.append(rec("28 (text)", "II.B", "failed", f"ratio of printed Eqs. 28/22 = {ratio_printed_eqs}"))
     # ---- Eq. (29): leading order in |kappa_+| Gamma / v_-^2
@@ -553,11 +720,13 @@ def check_weak_rabi() -> List[EquationRecord]:
     # the printed |Delta| (with V_c' at leading order) solves the leading-order equation, whose left side
     # decreases monotonically in |Delta| (so the root is unique)
     D29 = P["29"].subs(rho, Va / Vcp0)
-    ok29_sym = (lim_ratio == 1 and is_identity(maglead.subs(D, D29), 1, reducer="simplify")
-                and sp.limit(P["28"] / Vcp0, w, sp.oo) == 1)
+    ok29_sym = (
+        lim_ratio == 1
+        and is_identity(maglead.subs(D, D29), 1, reducer="simplify")
+        and sp.limit(P["28"] / Vcp0, w, sp.oo) == 1
+    )
     # numbers: solve the full derived Eq. (26) and compare with Eq. (29) using the printed V_c'
-    f26 = lambdified("checks.sec2b.eq26_rhs_magnitude",
-                     lambda: mag, lambda: (D, Va, k, w, g, d, G, Om, N0))
+    f26 = lambdified("checks.sec2b.eq26_rhs_magnitude", lambda: mag, lambda: (D, Va, k, w, g, d, G, Om, N0))
     errs = []
     for wn in (10.0, 100.0):
         kn, Gn, g1n, Omn = 50.0, 0.01, 0.7, 0.001
@@ -570,19 +739,23 @@ def check_weak_rabi() -> List[EquationRecord]:
         errs.append((kn * Gn / wn**2, D29n / Dex - 1))
     ok29_num = abs(errs[1][1]) < abs(errs[0][1]) and abs(errs[1][1]) < 0.05
     txt = ", ".join(f"{e:+.1%} at |kappa_+|Gamma/v_-^2 = {p:.0e}" for p, e in errs)
-    out.append(rec(
-        "29", "II.B", "asymptotic" if ok29_sym and ok29_num else "failed",
-        "leading order of the derived Eq. (26) in sqrt(|kappa_+| Gamma)/|v_-| (limit of the ratio = 1; solving it gives "
-        "the printed form with V_c' at leading order); measured vs the exact root of the derived Eq. (26) at "
-        f"|V| = 2 V_c'(printed), gamma1 = 0.7, Omega = Gamma/10: {txt}",
-        printed=r"|\Delta| = " + latex(P["29"]) + r",\ \rho = |V|/V_c'",
-        derived=r"|\Delta| = " + latex(P["29"]) + r",\ \rho = |V|/V_c',\ V_c' = " + latex(Vcp0),
-    ))
+    out.append(
+        rec(
+            "29",
+            "II.B",
+            "asymptotic" if ok29_sym and ok29_num else "failed",
+            "leading order of the derived Eq. (26) in sqrt(|kappa_+| Gamma)/|v_-| (limit of the ratio = 1; solving it gives "
+            "the printed form with V_c' at leading order); measured vs the exact root of the derived Eq. (26) at "
+            f"|V| = 2 V_c'(printed), gamma1 = 0.7, Omega = Gamma/10: {txt}",
+            printed=r"|\Delta| = " + latex(P["29"]) + r",\ \rho = |V|/V_c'",
+            derived=r"|\Delta| = " + latex(P["29"]) + r",\ \rho = |V|/V_c',\ V_c' = " + latex(Vcp0),
+        )
+    )
     return out
 
 
 # --------------------------------------------------------------------------- Eqs. 30-33
-@lru_cache(maxsize=None)
+@cache
 def _rhs30_derived():
     """Gap equation with the exact Eq. (11) populations at gamma1 gamma2 = 0 (T = 0), eps over R (derived)."""
     import sympy as sp
@@ -602,7 +775,11 @@ def _rhs30_derived():
     # Gamma1 = 0 (dg = -1)
     x11 = M.population_deviation_expr("eq11")
     Ee, ee = sp.symbols("E_e e_e", real=True)
-    generic = dg * (Om**2 / (ee**2 + G**2)) / (4 * D**2 / (Ee**2 + G**2) + Om**2 / (ee**2 + G**2) * (1 + 4 * D**2 / (Ee**2 + G**2)))
+    generic = (
+        dg
+        * (Om**2 / (ee**2 + G**2))
+        / (4 * D**2 / (Ee**2 + G**2) + Om**2 / (ee**2 + G**2) * (1 + 4 * D**2 / (Ee**2 + G**2)))
+    )
     for zero, other, sgn in ((S.Gamma2, S.Gamma1, 1), (S.Gamma1, S.Gamma2, -1)):
         lhs = x11.subs(zero, 0).subs({other: G, S.E: Ee, S.eps: ee, S.Delta_abs: D, S.Omega: Om})
         if not is_identity(lhs, generic.subs(dg, sgn)):
@@ -630,8 +807,11 @@ def eq30_closed(root: str = "exact"):
     s = _sym()
     k, w, G, D, Om, N0, V, dg = (s[n] for n in ("k", "w", "G", "D", "Om", "N0", "V", "dg"))
     sig = sp.Symbol("sigma")
-    inner = {"exact": sp.sqrt(G**2 * (4 * D**2 + Om**2) + 4 * Om**2 * D**2),
-             "small_omega": G * sp.sqrt(4 * D**2 + Om**2), "small_delta": Om * G}[root]
+    inner = {
+        "exact": sp.sqrt(G**2 * (4 * D**2 + Om**2) + 4 * Om**2 * D**2),
+        "small_omega": G * sp.sqrt(4 * D**2 + Om**2),
+        "small_delta": Om * G,
+    }[root]
     return sp.pi * N0 * V * (-dg) * Om * w * sig / sp.sqrt(4 * w**2 * D**2 + 2 * Om * k * inner)
 
 
@@ -660,7 +840,7 @@ def _threshold_gamma_scan():
 
 
 @guarded([("30", "II.B"), ("31", "II.B"), ("32", "II.B"), ("33", "II.B")])
-def check_vanishing_rates() -> List[EquationRecord]:
+def check_vanishing_rates() -> list[EquationRecord]:
     """Eqs. (30)-(33): gamma1 gamma2 -> 0 with small Omega (exact populations of Eq. 11 at gamma1 gamma2 = 0)."""
     import sympy as sp
     from scipy.optimize import brentq
@@ -668,7 +848,9 @@ def check_vanishing_rates() -> List[EquationRecord]:
     from keldysh.paper.build import lambdified
 
     s = _sym()
-    k, w, d, G, D, Om, N0, V, dg, Va, rho = (s[n] for n in ("k", "w", "d", "G", "D", "Om", "N0", "V", "dg", "Va", "rho"))
+    k, w, d, G, D, Om, N0, V, dg, Va, rho = (
+        s[n] for n in ("k", "w", "d", "G", "D", "Om", "N0", "V", "dg", "Va", "rho")
+    )
     P = printed_forms()
     rhs, closed, sig, (a4, b2, c0, n2) = _rhs30_derived()
     out = []
@@ -677,31 +859,46 @@ def check_vanishing_rates() -> List[EquationRecord]:
     pt = {k: 50, w: 10, G: sp.Rational(1, 100), Om: sp.Rational(1, 500), D: sp.Rational(3, 10000), sig: -1}
     an, bn, cn = (float(x.subs(pt)) for x in (a4, b2, c0))
     K, (a, b, c) = even_quartic_integral()
-    qerr = _quad_check(lambda u: u * u / (an * u**4 + bn * u**2 + cn), float(K.subs({a: an, b: bn, c: cn})),
-                       [(cn / an) ** 0.25])
-    at0 = all(is_identity(closed.subs({sig: sk, D: 0}), P["30"].subs({P["sigma"]: sk, D: 0}), reducer="simplify")
-              for sk in (1, -1))
+    qerr = _quad_check(
+        lambda u: u * u / (an * u**4 + bn * u**2 + cn), float(K.subs({a: an, b: bn, c: cn})), [(cn / an) ** 0.25]
+    )
+    at0 = all(
+        is_identity(closed.subs({sig: sk, D: 0}), P["30"].subs({P["sigma"]: sk, D: 0}), reducer="simplify")
+        for sk in (1, -1)
+    )
     wrong = differs(closed.subs(sig, 1), P["30"].subs(P["sigma"], 1))
     if ok_closed and qerr < 1e-8 and at0 and wrong:
-        out.append(rec(
-            "30", "II.B", "erratum",
-            f"int_R d eps of the exact Eq. (11) populations at gamma1 gamma2 = 0 (T = 0): partial fractions in eps^2 "
-            f"(SymPy), quadrature agrees to {rounding(qerr)}; equal to the printed form only at |Delta| = 0",
-            printed="1 = " + latex(P["30"]),
-            derived="1 = " + latex(closed),
-            why=("The eps-integral of u^2/(a u^4 + b u^2 + c) is pi/(sqrt a sqrt(b + 2 sqrt(ac))): the derived "
-                 "denominator is sqrt(4 v_-^2|Delta|^2 + 2 Z^2) with Z = [Omega^2 kappa_+^2 Gamma^2(4|Delta|^2 + "
-                 "Omega^2)]^(1/4) (dropping O(Omega^2 |Delta|^2) under the root), whereas the printed form has "
-                 "sqrt2 (Z + 2|v_-||Delta|); they agree at |Delta| = 0 only (so the threshold survives), and differ by "
-                 "sqrt2 when |v_-||Delta| >> Z."),
-        ))
+        out.append(
+            rec(
+                "30",
+                "II.B",
+                "erratum",
+                f"int_R d eps of the exact Eq. (11) populations at gamma1 gamma2 = 0 (T = 0): partial fractions in eps^2 "
+                f"(SymPy), quadrature agrees to {rounding(qerr)}; equal to the printed form only at |Delta| = 0",
+                printed="1 = " + latex(P["30"]),
+                derived="1 = " + latex(closed),
+                why=(
+                    "The eps-integral of u^2/(a u^4 + b u^2 + c) is pi/(sqrt a sqrt(b + 2 sqrt(ac))): the derived "
+                    "denominator is sqrt(4 v_-^2|Delta|^2 + 2 Z^2) with Z = [Omega^2 kappa_+^2 Gamma^2(4|Delta|^2 + "
+                    "Omega^2)]^(1/4) (dropping O(Omega^2 |Delta|^2) under the root), whereas the printed form has "
+                    "sqrt2 (Z + 2|v_-||Delta|); they agree at |Delta| = 0 only (so the threshold survives), and differ by "
+                    "sqrt2 when |v_-||Delta| >> Z."
+                ),
+            )
+        )
     else:
         out.append(rec("30", "II.B", "failed", f"closed={ok_closed} quad={qerr:.1e} at0={at0} differs={wrong}"))
     ok31 = _signs_ok(closed, sig)
-    out.append(rec("31", "II.B", "verified" if ok31 else "failed",
-                   "sign of the derived Eq. (30): same rule as Eq. (21) (all 8 sign cases)",
-                   printed=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
-                   derived=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+"))
+    out.append(
+        rec(
+            "31",
+            "II.B",
+            "verified" if ok31 else "failed",
+            "sign of the derived Eq. (30): same rule as Eq. (21) (all 8 sign cases)",
+            printed=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
+            derived=r"\mathrm{sgn}V = \mathrm{sgn}(\gamma_2 - \gamma_1)\,\mathrm{sgn}\kappa_+",
+        )
+    )
     # ---- Eq. (32)
     mag = closed.subs({sig: 1, V: -Va, dg: d})
     Vcpp = sp.simplify(Va / mag.subs(D, 0))
@@ -710,17 +907,24 @@ def check_vanishing_rates() -> List[EquationRecord]:
     ok32 = ok32 and conv[-1][1] < conv[0][1]
     conv_txt = ", ".join(f"{vc:.2f} (gamma2 = {g2:.0e})" for g2, vc, _ in conv)
     if ok32:
-        out.append(rec(
-            "32", "II.B", "erratum",
-            "threshold (|Delta| -> 0) of the derived Eq. (30) = V_c of Eq. (22) exactly, as the text says; it is the "
-            "gamma1 gamma2 -> 0 limit: the exact populations (Eq. 9) over the real line at Omega = Gamma/5 give V_c = "
-            f"{conv_txt} vs {conv[0][2]:.2f} (x -> 1 off resonance is cut only at |eps| ~ Omega/(2 sqrt(g1 g2)), so the "
-            "regime needs g1 g2 << Omega^2 |kappa_+|/(4 v_-^2 Gamma); Fig. 6b, gamma2 = 1e-4, is outside it)",
-            printed="V_c'' = " + latex(P["32"]), derived="V_c'' = " + latex(Vcpp),
-            why=("At |Delta| = 0 the derived (and printed) Eq. (30) gives |V| = (sqrt2/pi)(1/N0) sqrt(|kappa_+| Gamma)/"
-                 "(|v_-||gamma1 - gamma2|): sqrt(Gamma), not Gamma (the printed form is not even dimensionally equal to "
-                 "Eq. 22, which the text says it coincides with)."),
-        ))
+        out.append(
+            rec(
+                "32",
+                "II.B",
+                "erratum",
+                "threshold (|Delta| -> 0) of the derived Eq. (30) = V_c of Eq. (22) exactly, as the text says; it is the "
+                "gamma1 gamma2 -> 0 limit: the exact populations (Eq. 9) over the real line at Omega = Gamma/5 give V_c = "
+                f"{conv_txt} vs {conv[0][2]:.2f} (x -> 1 off resonance is cut only at |eps| ~ Omega/(2 sqrt(g1 g2)), so the "
+                "regime needs g1 g2 << Omega^2 |kappa_+|/(4 v_-^2 Gamma); Fig. 6b, gamma2 = 1e-4, is outside it)",
+                printed="V_c'' = " + latex(P["32"]),
+                derived="V_c'' = " + latex(Vcpp),
+                why=(
+                    "At |Delta| = 0 the derived (and printed) Eq. (30) gives |V| = (sqrt2/pi)(1/N0) sqrt(|kappa_+| Gamma)/"
+                    "(|v_-||gamma1 - gamma2|): sqrt(Gamma), not Gamma (the printed form is not even dimensionally equal to "
+                    "Eq. 22, which the text says it coincides with)."
+                ),
+            )
+        )
     else:
         out.append(rec("32", "II.B", "failed", f"derived V_c'' = {Vcpp}"))
     # ---- Eq. (33): |Delta| << Omega << Gamma, large |v_-|
@@ -728,7 +932,8 @@ def check_vanishing_rates() -> List[EquationRecord]:
     target33 = Om / sp.sqrt(2) * sp.sqrt(G * k) / w * sp.sqrt(rho**2 - 1)
     # target33 solves the reduced equation (left side monotonically decreasing in |Delta|: unique root)
     ok33_sym = is_identity(reduced.subs(D, target33.subs(rho, Va / Vcpp)), 1, reducer="simplify") and differs(
-        target33, P["33"])
+        target33, P["33"]
+    )
     f30 = lambdified("checks.sec2b.eq30_rhs_magnitude", lambda: mag, lambda: (D, Va, k, w, d, G, Om, N0))
     kn, wn, Gn, Omn, dn = 50.0, 10.0, 0.01, 0.002, 1 - 2e-4  # Fig. 6b: Omega = Gamma/5, gamma2 = 1e-4
     N0n = 1 / (2 * math.pi * wn)
@@ -742,16 +947,22 @@ def check_vanishing_rates() -> List[EquationRecord]:
     ok33_num = all(abs(dd) < 0.02 and abs(pp) > 0.3 for _, dd, pp in rows)
     txt = "; ".join(f"|V|/V_c = {r:g}: derived {dd:+.1%}, printed {pp:+.0%}" for r, dd, pp in rows)
     if ok33_sym and ok33_num:
-        out.append(rec(
-            "33", "II.B", "erratum",
-            "derived Eq. (30) with |Delta| << Omega (root -> Omega Gamma) solved for |Delta|; vs the exact root of the "
-            f"derived Eq. (30) at |kappa_+| = 50, |v_-| = 10, Gamma = 0.01, Omega = Gamma/5: {txt}",
-            printed=r"|\Delta| = " + latex(P["33"]) + r",\ \rho = |V|/V_c''",
-            derived=r"|\Delta| = " + latex(target33) + r",\ \rho = |V|/V_c''",
-            why=("Solving the derived Eq. (30) with |Delta| << Omega gives 4 v_-^2|Delta|^2 = 2 Omega^2 |kappa_+| Gamma"
-                 "((V/V_c)^2 - 1), a square-root onset; the printed linear form (V/V_c - 1)/2 follows from the "
-                 "printed (incorrect) Eq. (30) and misses the exact root by the factors measured in the note."),
-        ))
+        out.append(
+            rec(
+                "33",
+                "II.B",
+                "erratum",
+                "derived Eq. (30) with |Delta| << Omega (root -> Omega Gamma) solved for |Delta|; vs the exact root of the "
+                f"derived Eq. (30) at |kappa_+| = 50, |v_-| = 10, Gamma = 0.01, Omega = Gamma/5: {txt}",
+                printed=r"|\Delta| = " + latex(P["33"]) + r",\ \rho = |V|/V_c''",
+                derived=r"|\Delta| = " + latex(target33) + r",\ \rho = |V|/V_c''",
+                why=(
+                    "Solving the derived Eq. (30) with |Delta| << Omega gives 4 v_-^2|Delta|^2 = 2 Omega^2 |kappa_+| Gamma"
+                    "((V/V_c)^2 - 1), a square-root onset; the printed linear form (V/V_c - 1)/2 follows from the "
+                    "printed (incorrect) Eq. (30) and misses the exact root by the factors measured in the note."
+                ),
+            )
+        )
     else:
         out.append(rec("33", "II.B", "failed", f"symbolic={ok33_sym} numbers: {txt}"))
     return out
@@ -765,9 +976,9 @@ GROUPS = {
 }
 
 
-def records() -> List[EquationRecord]:
+def records() -> list[EquationRecord]:
     """All records of Sect. II.B (Eqs. 18-33) and the caption of Sect. II.C."""
-    out: List[EquationRecord] = []
+    out: list[EquationRecord] = []
     for fn in GROUPS.values():
         out.extend(fn())
     return out

@@ -14,25 +14,24 @@ engine (:mod:`keldysh.models.laser`) at a figure's parameters.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
+from functools import cache
 
 import numpy as np
 
 __all__ = ["linear_response_verdict"]
 
 
-@lru_cache(maxsize=None)
-def linear_response_verdict(preset: str = "fig4", V: float = 5.0) -> Dict[str, float]:
+@cache
+def linear_response_verdict(preset: str = "fig4", V: float = 5.0) -> dict[str, float]:
     """``chi(0)``, the range of ``Im chi(omega)`` over ``|omega| <= 200`` and the in-phase solution.
 
     Returns a dict with ``re_chi0``, ``im_chi0``, ``im_chi_max`` (largest ``Im chi``, < 0 means no
     zero), ``sign_changes``, ``delta_in_phase``, ``delta_complete`` (0 when no branch exists).
     """
-    from keldysh.paper import params
     from keldysh.meanfield.gap import Integrand, solve_gap
     from keldysh.meanfield.quadrature import build_grid
     from keldysh.models.laser import laser_model, laser_values
+    from keldysh.paper import params
 
     model = laser_model()
     values = laser_values(params.preset(preset))
@@ -49,7 +48,11 @@ def linear_response_verdict(preset: str = "fig4", V: float = 5.0) -> Dict[str, f
     ip = solve_gap(model, V, values, condition="in-phase")
     cp = solve_gap(model, V, values, condition="complete")
     return {
-        "re_chi0": float(chi[20].real), "im_chi0": float(chi[20].imag),
-        "im_chi_max": float(chi.imag.max()), "sign_changes": int(np.sum(s[:-1] * s[1:] < 0)),
-        "delta_in_phase": ip.delta, "V_c_in_phase": ip.V_c, "delta_complete": cp.delta,
+        "re_chi0": float(chi[20].real),
+        "im_chi0": float(chi[20].imag),
+        "im_chi_max": float(chi.imag.max()),
+        "sign_changes": int(np.sum(s[:-1] * s[1:] < 0)),
+        "delta_in_phase": ip.delta,
+        "V_c_in_phase": ip.V_c,
+        "delta_complete": cp.delta,
     }

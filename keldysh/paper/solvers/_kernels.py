@@ -74,8 +74,13 @@ class AffineRHS:
         self.mats = (A0, Ar, Ai)
         self.K = np.atleast_2d(np.asarray(K, complex))
         self.compiled = HAVE_NUMBA if compiled is None else (bool(compiled) and HAVE_NUMBA)
-        self._args = (np.ascontiguousarray(self.K.real), np.ascontiguousarray(self.K.imag),
-                      np.ascontiguousarray(A0), np.ascontiguousarray(Ar), np.ascontiguousarray(Ai))
+        self._args = (
+            np.ascontiguousarray(self.K.real),
+            np.ascontiguousarray(self.K.imag),
+            np.ascontiguousarray(A0),
+            np.ascontiguousarray(Ar),
+            np.ascontiguousarray(Ai),
+        )
 
     def __call__(self, U: np.ndarray) -> np.ndarray:
         if self.compiled:
@@ -145,7 +150,7 @@ def _magnus_step_loop(A0, Ar, Ai, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out)
         s = 0
         if norm > 0.25:
             s = int(np.ceil(np.log2(norm / 0.25)))
-        sc = 0.5 ** s
+        sc = 0.5**s
         for i in range(7):
             for j in range(7):
                 X[i, j] *= sc
@@ -198,5 +203,6 @@ class MagnusStep:
             return magnus_step_numpy(*self.mats, u, D1, D2, h, filt)
         out = np.empty((u.shape[0], 6))
         f = np.zeros(u.shape[0]) if filt is None else np.ascontiguousarray(filt, dtype=float)
-        return _magnus_step_compiled(*self.mats, np.ascontiguousarray(u), D1.real, D1.imag, D2.real, D2.imag,
-                                     float(h), f, filt is not None, out)
+        return _magnus_step_compiled(
+            *self.mats, np.ascontiguousarray(u), D1.real, D1.imag, D2.real, D2.imag, float(h), f, filt is not None, out
+        )

@@ -54,8 +54,9 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -154,21 +155,22 @@ class DynamicsOptions:
 
     method: str = "auto"
     rtol: float = 1e-6
-    atol: Optional[float] = None
+    atol: float | None = None
     order: int = 6
     max_step: float = math.inf
-    first_step: Optional[float] = None
+    first_step: float | None = None
     corrector_iterations: int = 1
     check_every: int = 25
-    stop_rtol: Optional[float] = None
+    stop_rtol: float | None = None
     stop_window: float = 0.3
     record_every: float = 0.0
-    rtol_linear: Optional[float] = None
+    rtol_linear: float | None = None
 
     def __post_init__(self) -> None:
         if self.method not in ("auto",) + MAGNUS_METHODS + SCIPY_METHODS:
             raise ParameterError(
-                "method", f"unknown integrator {self.method!r}; choose one of auto, {', '.join(MAGNUS_METHODS + SCIPY_METHODS)}"
+                "method",
+                f"unknown integrator {self.method!r}; choose one of auto, {', '.join(MAGNUS_METHODS + SCIPY_METHODS)}",
             )
         rtol = check_positive("rtol", self.rtol)
         if rtol >= 0.1:
@@ -204,7 +206,7 @@ class DynamicsOptions:
             object.__setattr__(self, "rtol_linear", rl)
 
     @classmethod
-    def make(cls, options: "DynamicsOptions | Mapping[str, Any] | None" = None, **changes: Any) -> "DynamicsOptions":
+    def make(cls, options: DynamicsOptions | Mapping[str, Any] | None = None, **changes: Any) -> DynamicsOptions:
         """Options from an instance, a mapping or keywords; unknown names raise ``ParameterError``."""
         known = {f.name for f in fields(cls)}
         if options is None:
@@ -218,14 +220,16 @@ class DynamicsOptions:
             raise ParameterError("options", f"must be DynamicsOptions or a mapping (got {type(options).__name__})")
         unknown = sorted(set(changes) - known)
         if unknown:
-            raise ParameterError("options", f"unknown option(s) {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}")
+            raise ParameterError(
+                "options", f"unknown option(s) {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
+            )
         if "method" in changes and "atol" not in changes:
             default_atol = None if base.method == "auto" else (0.0 if base.method in MAGNUS_METHODS else 1e-12)
             if base.atol == default_atol:
                 changes["atol"] = None  # the new method's default
         return replace(base, **changes) if changes else base
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (``inf`` becomes ``null``)."""
         return {f.name: _clean(getattr(self, f.name)) for f in fields(self)}
 
@@ -275,8 +279,20 @@ def _to_real(d11, d22, d21, ds, shape) -> np.ndarray:
 
 def _eval_rhs(fn: Callable, u: np.ndarray, Delta: complex, E, eps, model, f1, f2) -> np.ndarray:
     """Real 6-vector RHS of Eq. (9) per node from the derived callable."""
-    r = fn(u[..., 0], u[..., 1], u[..., 2] + 1j * u[..., 3], u[..., 4] + 1j * u[..., 5],
-           E, eps, Delta, model.Omega, model.Gamma1, model.Gamma2, f1, f2)
+    r = fn(
+        u[..., 0],
+        u[..., 1],
+        u[..., 2] + 1j * u[..., 3],
+        u[..., 4] + 1j * u[..., 5],
+        E,
+        eps,
+        Delta,
+        model.Omega,
+        model.Gamma1,
+        model.Gamma2,
+        f1,
+        f2,
+    )
     return _to_real(*r, shape=u.shape[:-1])
 
 
@@ -381,7 +397,7 @@ def nambu_eigenvalues(u: np.ndarray) -> np.ndarray:
     return np.linalg.eigvalsh(M)
 
 
-def t_converged(times: np.ndarray, values: np.ndarray, rtol: float = 0.01) -> Optional[float]:
+def t_converged(times: np.ndarray, values: np.ndarray, rtol: float = 0.01) -> float | None:
     """First time after which ``values`` stays within ``rtol`` (relative) of its final value.
 
     ``None`` when the final value is 0, when the band is entered only in the last 10% of
@@ -404,8 +420,9 @@ def t_converged(times: np.ndarray, values: np.ndarray, rtol: float = 0.01) -> Op
     return float(times[i])
 
 
-def relaxation_fit(times: np.ndarray, values: np.ndarray, final: Optional[float] = None,
-                   band: float = 0.1, floor: float = 1e-4) -> Optional[Dict[str, float]]:
+def relaxation_fit(
+    times: np.ndarray, values: np.ndarray, final: float | None = None, band: float = 0.1, floor: float = 1e-4
+) -> dict[str, float] | None:
     """Period and decay time of the damped oscillation with which ``values`` settles.
 
     After ``values`` has entered the band ``|values - final| <= band * final`` for good (the
@@ -454,8 +471,13 @@ def relaxation_fit(times: np.ndarray, values: np.ndarray, final: Optional[float]
     r2 = 1.0 - float(np.sum((y - (slope * full_t + icpt)) ** 2)) / max(float(np.sum((y - y.mean()) ** 2)), 1e-300)
     if slope >= 0 or r2 < 0.8:
         return None
-    return {"period": 2.0 * float(np.mean(spacing[:n])), "decay_time": -1.0 / float(slope), "swings": int(n),
-            "t_start": float(t[0]), "r2": r2}
+    return {
+        "period": 2.0 * float(np.mean(spacing[:n])),
+        "decay_time": -1.0 / float(slope),
+        "swings": int(n),
+        "t_start": float(t[0]),
+        "r2": r2,
+    }
 
 
 def steady_anomalous(model: Any, grid: Any, delta: complex) -> np.ndarray:
@@ -466,8 +488,9 @@ def steady_anomalous(model: Any, grid: Any, delta: complex) -> np.ndarray:
     """
     from keldysh.paper.build import population_deviation_func
 
-    x = population_deviation_func("exact")(grid.E, grid.eps, abs(delta), model.Omega, model.Gamma1,
-                                           model.Gamma2, grid.f1, grid.f2)
+    x = population_deviation_func("exact")(
+        grid.E, grid.eps, abs(delta), model.Omega, model.Gamma1, model.Gamma2, grid.f1, grid.f2
+    )
     x = np.broadcast_to(np.asarray(x, float), grid.E.shape)
     return -np.conj(delta) * x / (grid.E + 1j * model.Gamma)
 
@@ -520,9 +543,9 @@ class DynamicsResult:
     frame: str
     t_max: float
     options: DynamicsOptions
-    params: Dict[str, Any]
-    diagnostics: Dict[str, Any] = field(default_factory=dict)
-    t_converged: Optional[float] = None
+    params: dict[str, Any]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    t_converged: float | None = None
 
     @property
     def abs_Delta(self) -> np.ndarray:
@@ -558,9 +581,9 @@ class DynamicsResult:
         ph = np.unwrap(np.angle(D[sel]))
         return float(np.polyfit(t[sel], ph, 1)[0])
 
-    def to_json(self, arrays: bool = False) -> Dict[str, Any]:
+    def to_json(self, arrays: bool = False) -> dict[str, Any]:
         """JSON-ready dict; ``arrays=True`` adds ``times``, ``abs_Delta``, ``q``, ``s21`` (re/im)."""
-        out: Dict[str, Any] = {
+        out: dict[str, Any] = {
             "V": self.V,
             "seed": [self.seed.real, self.seed.imag],
             "projection": self.projection,
@@ -620,7 +643,9 @@ def _seed_shape(model: Any, grid: Any, profile: str) -> np.ndarray:
     raise ParameterError("seed_profile", f"must be one of {', '.join(SEED_PROFILES)} (got {profile!r})")
 
 
-def _seeded_state(grid: Any, K: np.ndarray, seed: complex, shape: np.ndarray, base: Optional[np.ndarray] = None) -> np.ndarray:
+def _seeded_state(
+    grid: Any, K: np.ndarray, seed: complex, shape: np.ndarray, base: np.ndarray | None = None
+) -> np.ndarray:
     """Initial state with a pairing seed ``s21_k = c shape_k`` giving ``Delta(0) = seed``.
 
     ``base`` (default: Sect. II.C, ``n11 = n_F(E1)``, ``n22 = n_F(E2)``, ``n21 = 0``) is the
@@ -655,7 +680,9 @@ def _seeded_state(grid: Any, K: np.ndarray, seed: complex, shape: np.ndarray, ba
         u[:, 0], u[:, 1] = f1 - a, f2 + a
         ev = nambu_eigenvalues(u)
     if ev.min() < -1e-12 or ev.max() > 1 + 1e-12:
-        raise ParameterError("seed", f"|seed| = {abs(seed):g} is too large for a physical seeded state; use a smaller seed")
+        raise ParameterError(
+            "seed", f"|seed| = {abs(seed):g} is too large for a physical seeded state; use a smaller seed"
+        )
     return u
 
 
@@ -671,7 +698,7 @@ def pumped_state(model: Any, grid: Any) -> np.ndarray:
     return steady_state(model, grid, 0.0)
 
 
-def _progress(progress: Optional[bool], total: float, desc: str):
+def _progress(progress: bool | None, total: float, desc: str):
     """A tqdm bar on stderr (None: automatic -- only on a terminal; shows after 2 s)."""
     if progress is False:
         return None
@@ -681,8 +708,15 @@ def _progress(progress: Optional[bool], total: float, desc: str):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
-    return tqdm(total=float(total), desc=desc, file=sys.stderr, delay=2.0, unit="t", leave=False,
-                bar_format="{l_bar}{bar}| t = {n:.4g}/{total:.4g} [{elapsed}<{remaining}]")
+    return tqdm(
+        total=float(total),
+        desc=desc,
+        file=sys.stderr,
+        delay=2.0,
+        unit="t",
+        leave=False,
+        bar_format="{l_bar}{bar}| t = {n:.4g}/{total:.4g} [{elapsed}<{remaining}]",
+    )
 
 
 class _Recorder:
@@ -740,10 +774,10 @@ def simulate(
     t_max: float,
     grid: Any = None,
     seed: complex = 1e-3,
-    options: "DynamicsOptions | Mapping[str, Any] | None" = None,
-    progress: Optional[bool] = None,
+    options: DynamicsOptions | Mapping[str, Any] | None = None,
+    progress: bool | None = None,
     projection: str = "eq18",
-    initial: "np.ndarray | str | None" = None,
+    initial: np.ndarray | str | None = None,
     seed_profile: str = "uniform",
 ) -> DynamicsResult:
     """Integrate Eq. (9) on a momentum grid with ``Delta(t)`` self-consistent (Sect. II.C).
@@ -792,8 +826,18 @@ def simulate(
     -------
     DynamicsResult
     """
-    return simulate_many(model, [V], t_max=t_max, grid=grid, seed=seed, options=options, progress=progress,
-                         projection=projection, initial=initial, seed_profile=seed_profile)[0]
+    return simulate_many(
+        model,
+        [V],
+        t_max=t_max,
+        grid=grid,
+        seed=seed,
+        options=options,
+        progress=progress,
+        projection=projection,
+        initial=initial,
+        seed_profile=seed_profile,
+    )[0]
 
 
 def simulate_many(
@@ -803,12 +847,12 @@ def simulate_many(
     t_max: float,
     grid: Any = None,
     seed: complex = 1e-3,
-    options: "DynamicsOptions | Mapping[str, Any] | None" = None,
-    progress: Optional[bool] = None,
+    options: DynamicsOptions | Mapping[str, Any] | None = None,
+    progress: bool | None = None,
     projection: str = "eq18",
-    initial: "np.ndarray | str | None" = None,
+    initial: np.ndarray | str | None = None,
     seed_profile: str = "uniform",
-) -> List[DynamicsResult]:
+) -> list[DynamicsResult]:
     """:func:`simulate` for several couplings ``Vs`` of one model on one grid (a sweep in V).
 
     The runs are independent.  With a scipy integrator they are advanced *together* as one
@@ -865,8 +909,9 @@ def simulate_many(
             delta_linear = math.sqrt(LINEAR_BACKACTION * opts.rtol * model.Gamma * 2 * min(model.Gamma1, model.Gamma2))
             for mem in members:
                 t0 = time.perf_counter()
-                mem.u, mem.t_end, stats = _run_magnus(A0, Ar, Ai, mem.K, mem.u0, t_max, opts, mem.delta_of, mem.rec,
-                                                      mem.check_state, bar, delta_linear)
+                mem.u, mem.t_end, stats = _run_magnus(
+                    A0, Ar, Ai, mem.K, mem.u0, t_max, opts, mem.delta_of, mem.rec, mem.check_state, bar, delta_linear
+                )
                 stats["delta_linear"] = delta_linear
                 mem.diag.update(stats)
                 mem.diag["seconds"] = time.perf_counter() - t0
@@ -887,13 +932,27 @@ def simulate_many(
         diag["batch"] = len(Vs)
         times = np.asarray(mem.rec.t)
         D = np.asarray(mem.rec.D, complex)
-        out.append(DynamicsResult(
-            times=times, Delta=D, q=np.asarray(grid.q), w=np.asarray(grid.w), s21=u[:, 4] + 1j * u[:, 5],
-            n11=u[:, 0].copy(), n22=u[:, 1].copy(), n21=u[:, 2] + 1j * u[:, 3], V=V, seed=seed,
-            projection=projection, frame="rotating", t_max=t_max, options=opts,
-            params=model.to_dict() if hasattr(model, "to_dict") else {}, diagnostics=diag,
-            t_converged=t_converged(times, np.abs(D)),
-        ))
+        out.append(
+            DynamicsResult(
+                times=times,
+                Delta=D,
+                q=np.asarray(grid.q),
+                w=np.asarray(grid.w),
+                s21=u[:, 4] + 1j * u[:, 5],
+                n11=u[:, 0].copy(),
+                n22=u[:, 1].copy(),
+                n21=u[:, 2] + 1j * u[:, 3],
+                V=V,
+                seed=seed,
+                projection=projection,
+                frame="rotating",
+                t_max=t_max,
+                options=opts,
+                params=model.to_dict() if hasattr(model, "to_dict") else {},
+                diagnostics=diag,
+                t_converged=t_converged(times, np.abs(D)),
+            )
+        )
     return out
 
 
@@ -905,11 +964,14 @@ class _Member:
         self.rec = _Recorder(opts.record_every)
         self.check_every = opts.check_every
         self.n_rec = 0
-        self.diag: Dict[str, Any] = {
+        self.diag: dict[str, Any] = {
             "omega_max": omega_max,
             "population_min": float(min(u0[:, 0].min(), u0[:, 1].min())),
             "population_max": float(max(u0[:, 0].max(), u0[:, 1].max())),
-            "nambu_min_eig": math.inf, "nambu_max_eig": -math.inf, "steps": 0, "rejected": 0,
+            "nambu_min_eig": math.inf,
+            "nambu_max_eig": -math.inf,
+            "steps": 0,
+            "rejected": 0,
         }
 
     def delta_of(self, u: np.ndarray) -> complex:
@@ -933,7 +995,7 @@ class _Member:
             self.check_state(u, self.n_rec % self.check_every == 0)
 
 
-def _run_scipy_batch(mats: tuple, members: List["_Member"], t_max: float, opts: DynamicsOptions, bar) -> None:
+def _run_scipy_batch(mats: tuple, members: list[_Member], t_max: float, opts: DynamicsOptions, bar) -> None:
     """``scipy.integrate`` solver (by name) on the derived Eq. (9) for all members at once."""
     import scipy.integrate as si
 
@@ -952,13 +1014,15 @@ def _run_scipy_batch(mats: tuple, members: List["_Member"], t_max: float, opts: 
     for m in members:
         m.rec.add(0.0, m.delta_of(m.u0), force=True)
         m.check_state(m.u0, True)
-    extra: Dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     if math.isfinite(opts.max_step):
         extra["max_step"] = opts.max_step
     if opts.first_step is not None:
         extra["first_step"] = opts.first_step
     shrink = 1.0 / math.sqrt(B)  # RMS norm over the batch: each member within rtol, atol
-    solver = getattr(si, opts.method)(f, 0.0, U0.ravel(), t_max, rtol=opts.rtol * shrink, atol=opts.atol * shrink, **extra)
+    solver = getattr(si, opts.method)(
+        f, 0.0, U0.ravel(), t_max, rtol=opts.rtol * shrink, atol=opts.atol * shrink, **extra
+    )
     steps, last = 0, 0.0
     while solver.status == "running":
         msg = solver.step()
@@ -987,7 +1051,9 @@ def _hermite(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th) -
     out = []
     for x in np.atleast_1d(th).tolist():  # a few scalars: plain complex arithmetic
         x2, x3 = x * x, x * x * x
-        out.append((2 * x3 - 3 * x2 + 1) * D0 + (x3 - 2 * x2 + x) * h * d0 + (-2 * x3 + 3 * x2) * D1 + (x3 - x2) * h * d1)
+        out.append(
+            (2 * x3 - 3 * x2 + 1) * D0 + (x3 - 2 * x2 + x) * h * d0 + (-2 * x3 + 3 * x2) * D1 + (x3 - x2) * h * d1
+        )
     return np.array(out)
 
 
@@ -996,7 +1062,9 @@ def _hermite_deriv(D0: complex, d0: complex, D1: complex, d1: complex, h: float,
     out = []
     for x in np.atleast_1d(th).tolist():
         x2 = x * x
-        out.append(((6 * x2 - 6 * x) * D0 + (-6 * x2 + 6 * x) * D1) / h + (3 * x2 - 4 * x + 1) * d0 + (3 * x2 - 2 * x) * d1)
+        out.append(
+            ((6 * x2 - 6 * x) * D0 + (-6 * x2 + 6 * x) * D1) / h + (3 * x2 - 4 * x + 1) * d0 + (3 * x2 - 2 * x) * d1
+        )
     return np.array(out)
 
 
@@ -1166,8 +1234,11 @@ def _run_magnus(A0, Ar, Ai, K, u0, t_max, opts, delta_of, rec, check_state, bar,
         else:
             rejected += 1
             h *= max(0.1, min(0.5, safety * err ** (-pexp)))
-    return u, t, {"steps": steps, "rejected": rejected, "exponentials": counters["exp"],
-                  "fixed_point_iterations": iters}
+    return (
+        u,
+        t,
+        {"steps": steps, "rejected": rejected, "exponentials": counters["exp"], "fixed_point_iterations": iters},
+    )
 
 
 def _run_scipy_lab(model, grid, u0, t_max, opts, delta_of, rec, check_state, bar, omega0):
@@ -1189,8 +1260,22 @@ def _run_scipy_lab(model, grid, u0, t_max, opts, delta_of, rec, check_state, bar
         probes[j, :, j] = 1.0
 
     def probe(D: complex, t: float) -> np.ndarray:
-        r = fn(probes[..., 0], probes[..., 1], probes[..., 2] + 1j * probes[..., 3], probes[..., 4] + 1j * probes[..., 5],
-               E1, E2, D, model.Omega, omega0, t, model.Gamma1, model.Gamma2, f1, f2)
+        r = fn(
+            probes[..., 0],
+            probes[..., 1],
+            probes[..., 2] + 1j * probes[..., 3],
+            probes[..., 4] + 1j * probes[..., 5],
+            E1,
+            E2,
+            D,
+            model.Omega,
+            omega0,
+            t,
+            model.Gamma1,
+            model.Gamma2,
+            f1,
+            f2,
+        )
         r = _to_real(*r, shape=(7, N))
         A = np.zeros((N, 6, 7))
         A[:, :, 6] = r[6]
@@ -1204,8 +1289,25 @@ def _run_scipy_lab(model, grid, u0, t_max, opts, delta_of, rec, check_state, bar
     Bi = probe(1j, tq) - B0
     rng = np.random.default_rng(7)
     uu, DD, tt = rng.normal(size=(N, 6)), complex(*rng.normal(size=2)), float(rng.uniform(0, 10))
-    direct = _to_real(*fn(uu[:, 0], uu[:, 1], uu[:, 2] + 1j * uu[:, 3], uu[:, 4] + 1j * uu[:, 5], E1, E2, DD,
-                          model.Omega, omega0, tt, model.Gamma1, model.Gamma2, f1, f2), shape=(N,))
+    direct = _to_real(
+        *fn(
+            uu[:, 0],
+            uu[:, 1],
+            uu[:, 2] + 1j * uu[:, 3],
+            uu[:, 4] + 1j * uu[:, 5],
+            E1,
+            E2,
+            DD,
+            model.Omega,
+            omega0,
+            tt,
+            model.Gamma1,
+            model.Gamma2,
+            f1,
+            f2,
+        ),
+        shape=(N,),
+    )
     Mt = B0 + math.cos(omega0 * tt) * Bc + DD.real * Br + DD.imag * Bi
     via = np.einsum("kij,kj->ki", Mt[:, :, :6], uu) + Mt[:, :, 6]
     if not np.allclose(direct, via, rtol=0, atol=1e-9 * (1 + np.abs(direct).max())):
@@ -1225,7 +1327,7 @@ def _run_scipy_lab(model, grid, u0, t_max, opts, delta_of, rec, check_state, bar
 
     rec.add(0.0, delta_of(u0), force=True)
     check_state(u0, True)
-    extra: Dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     if math.isfinite(opts.max_step):
         extra["max_step"] = opts.max_step
     if opts.first_step is not None:
@@ -1255,12 +1357,12 @@ def simulate_lab(
     model: Any,
     V: float,
     *,
-    omega0: Optional[float] = None,
+    omega0: float | None = None,
     t_max: float,
     grid: Any = None,
     seed: complex = 1e-3,
-    options: "DynamicsOptions | Mapping[str, Any] | None" = None,
-    progress: Optional[bool] = None,
+    options: DynamicsOptions | Mapping[str, Any] | None = None,
+    progress: bool | None = None,
     projection: str = "eq18",
     average_periods: int = 20,
     seed_profile: str = "uniform",
@@ -1336,13 +1438,30 @@ def simulate_lab(
     else:
         avg = float(abs(D[-1]))
     diag.update(stats)
-    diag.update(seconds=time.perf_counter() - wall0, omega0=omega0, delta_time_averaged=avg,
-                averaging_window=window, early_stop=bool(t_end < t_max))
+    diag.update(
+        seconds=time.perf_counter() - wall0,
+        omega0=omega0,
+        delta_time_averaged=avg,
+        averaging_window=window,
+        early_stop=bool(t_end < t_max),
+    )
     diag["physical"] = bool(diag["nambu_min_eig"] > -1e-6 and diag["nambu_max_eig"] < 1 + 1e-6)
     return DynamicsResult(
-        times=times, Delta=D, q=np.asarray(grid.q), w=np.asarray(grid.w), s21=u[:, 4] + 1j * u[:, 5],
-        n11=u[:, 0].copy(), n22=u[:, 1].copy(), n21=u[:, 2] + 1j * u[:, 3], V=V, seed=seed,
-        projection=projection, frame="lab", t_max=t_max, options=opts,
-        params=model.to_dict() if hasattr(model, "to_dict") else {}, diagnostics=diag,
+        times=times,
+        Delta=D,
+        q=np.asarray(grid.q),
+        w=np.asarray(grid.w),
+        s21=u[:, 4] + 1j * u[:, 5],
+        n11=u[:, 0].copy(),
+        n22=u[:, 1].copy(),
+        n21=u[:, 2] + 1j * u[:, 3],
+        V=V,
+        seed=seed,
+        projection=projection,
+        frame="lab",
+        t_max=t_max,
+        options=opts,
+        params=model.to_dict() if hasattr(model, "to_dict") else {},
+        diagnostics=diag,
         t_converged=t_converged(times, np.abs(D)),
     )

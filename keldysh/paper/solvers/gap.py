@@ -23,11 +23,11 @@ exists only if ``sgn V = -sgn int g(k; 0)`` -- the sign rule of Eq. (21),
 from __future__ import annotations
 
 import importlib
-import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Dict, Optional
+from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
@@ -80,9 +80,9 @@ def kernel_eq19(model: Any, grid: MomentumGrid, delta: float) -> np.ndarray:
     return _population_kernel("eq13", model, grid, delta)
 
 
-def get_kernel(model: Any, method: Optional[str]) -> tuple[str, Kernel]:
+def get_kernel(model: Any, method: str | None) -> tuple[str, Kernel]:
     """Resolve a method name to its kernel for this model (``None``: the model's default)."""
-    methods: Dict[str, str] = model.gap_methods()
+    methods: dict[str, str] = model.gap_methods()
     if method is None:
         method = next(iter(methods))
     if method not in methods:
@@ -129,14 +129,14 @@ class GapResult:
     converged: bool
     reason: str
     sign_required: int
-    params: Dict[str, Any]
-    diagnostics: Dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
     @property
     def superconducting(self) -> bool:
         return self.delta > 0
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (``inf`` becomes ``null``)."""
         d = asdict(self)
 
@@ -193,9 +193,9 @@ def _threshold_note(model: Any) -> str:
 def solve_gap(
     model: Any,
     V: float,
-    method: Optional[str] = None,
+    method: str | None = None,
     *,
-    grid: Optional[MomentumGrid] = None,
+    grid: MomentumGrid | None = None,
     order: int = 12,
     rtol: float = 1e-12,
     estimate_error: bool = True,
@@ -237,8 +237,11 @@ def solve_gap(
     from keldysh.paper.threeband import ThreeBandModel
 
     if not isinstance(model, (LaserModel, PumpingModel, ThreeBandModel)):
-        raise ParameterError("model", f"must be a LaserModel, PumpingModel, ThreeBandModel or MeanFieldModel "
-                             f"(e.g. keldysh.preset('fig4')); got {type(model).__name__}")
+        raise ParameterError(
+            "model",
+            f"must be a LaserModel, PumpingModel, ThreeBandModel or MeanFieldModel "
+            f"(e.g. keldysh.preset('fig4')); got {type(model).__name__}",
+        )
     V = check_finite("V", V)
     if V == 0:
         raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
@@ -257,7 +260,7 @@ def solve_gap(
     I0 = float(np.real(grid.integrate(k0))) if grid.size else 0.0
     I0_abs = float(np.real(grid.integrate(np.abs(k0)))) if grid.size else 0.0
     params = model.to_dict()
-    diag: Dict[str, Any] = {"nodes": grid.size, "I0": I0}
+    diag: dict[str, Any] = {"nodes": grid.size, "I0": I0}
     if not np.isfinite(I0):
         raise ParameterError("model", "the gap kernel is not finite at |Delta| = 0; check the parameters")
     if abs(I0) <= 64 * np.finfo(float).eps * I0_abs or _identically_zero(model, grid):
@@ -280,16 +283,26 @@ def solve_gap(
         # exist when the kernel is not monotonic (v_+ != 0, Eqs. 25/46): scan for it.
         hit = _scan_finite_branch(F, getattr(model, "Gamma", 1.0)) if scan_bistable else None
         if hit is None:
-            return done(0.0, True, f"no superconducting solution: |V| = {abs(V):g} is below the threshold "
-                                   f"V_c = {V_c:.6g} ({_threshold_note(model)})")
+            return done(
+                0.0,
+                True,
+                f"no superconducting solution: |V| = {abs(V):g} is below the threshold "
+                f"V_c = {V_c:.6g} ({_threshold_note(model)})",
+            )
         diag["bistable"] = True
         lo, hi = hit
-        root, info = brentq(F, lo, hi, xtol=1e-300, rtol=max(rtol, 4 * np.finfo(float).eps), full_output=True, disp=False)
+        root, info = brentq(
+            F, lo, hi, xtol=1e-300, rtol=max(rtol, 4 * np.finfo(float).eps), full_output=True, disp=False
+        )
         diag.update(iterations=info.iterations, function_calls=info.function_calls, residual=F(root))
         return done(root, bool(info.converged), "")
     if getattr(model, "THRESHOLD_ONLY", False):
-        return done(0.0, True, f"above threshold (|V| = {abs(V):g} > V_c = {V_c:.6g}), but this model fixes only the "
-                               f"threshold and the sign, not |Delta| ({_threshold_note(model)})")
+        return done(
+            0.0,
+            True,
+            f"above threshold (|V| = {abs(V):g} > V_c = {V_c:.6g}), but this model fixes only the "
+            f"threshold and the sign, not |Delta| ({_threshold_note(model)})",
+        )
     lo, hi = 0.0, max(getattr(model, "Gamma", 1.0), 1e-300)
     it = 0
     while F(hi) < 0:
@@ -314,28 +327,41 @@ def solve_gap(
 def _identically_zero(model: Any, grid: MomentumGrid) -> bool:
     """Exact causes of a vanishing kernel that round-off would hide (x = 0 without drive, E = 0)."""
     no_drive = getattr(model, "Omega", None) == 0
-    flat_E = (getattr(model, "v_plus", None) == 0 and getattr(model, "kappa_plus", None) == 0
-              and not getattr(model, "isotropic", False))
+    flat_E = (
+        getattr(model, "v_plus", None) == 0
+        and getattr(model, "kappa_plus", None) == 0
+        and not getattr(model, "isotropic", False)
+    )
     return grid.size == 0 or no_drive or flat_E
 
 
 def _vanishing_reason(model: Any, grid: MomentumGrid, I0_abs: float) -> str:
     """Why the kernel at |Delta| = 0 integrates to zero (V_c is infinite): the exact cause."""
     if grid.size == 0:
-        return (f"the momentum window is empty at the quadrature's resolution (kmax = {getattr(model, 'kmax', float('nan')):g}); "
-                "V_c is infinite")
+        return (
+            f"the momentum window is empty at the quadrature's resolution (kmax = {getattr(model, 'kmax', float('nan')):g}); "
+            "V_c is infinite"
+        )
     if getattr(model, "Omega", None) == 0:
-        return ("there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. 11), so the "
-                "kernel vanishes and V_c is infinite")
-    if getattr(model, "v_plus", None) == 0 and getattr(model, "kappa_plus", None) == 0 and not getattr(model, "isotropic", False):
-        return ("the pair energy E = Etilde_1 + Etilde_2 vanishes identically (v_+ = kappa_+ = 0): the in-phase kernel "
-                "x E/(E^2 + Gamma^2) (Eq. 18) is zero and V_c is infinite")
+        return (
+            "there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. 11), so the "
+            "kernel vanishes and V_c is infinite"
+        )
+    if (
+        getattr(model, "v_plus", None) == 0
+        and getattr(model, "kappa_plus", None) == 0
+        and not getattr(model, "isotropic", False)
+    ):
+        return (
+            "the pair energy E = Etilde_1 + Etilde_2 vanishes identically (v_+ = kappa_+ = 0): the in-phase kernel "
+            "x E/(E^2 + Gamma^2) (Eq. 18) is zero and V_c is infinite"
+        )
     if I0_abs == 0:
         return "the gap kernel vanishes identically (no population inversion, Eq. 11); V_c is infinite"
     return "the gap kernel integrates to zero (its positive and negative parts cancel); V_c is infinite"
 
 
-def _scan_finite_branch(F: Callable[[float], float], scale: float) -> Optional[tuple[float, float]]:
+def _scan_finite_branch(F: Callable[[float], float], scale: float) -> tuple[float, float] | None:
     """Bracket of the largest root of ``F`` on ``|Delta| in [1e-4, 1e3] * scale`` (log grid), if any."""
     ds = np.geomspace(1e-4, 1e3, 57) * scale
     vals = np.array([F(d) for d in ds])
@@ -348,14 +374,16 @@ def _scan_finite_branch(F: Callable[[float], float], scale: float) -> Optional[t
     return float(ds[i]), float(ds[i + 1])
 
 
-def critical_coupling(model: Any, method: Optional[str] = None, *, order: int = 12) -> float:
+def critical_coupling(model: Any, method: str | None = None, *, order: int = 12) -> float:
     """The threshold ``V_c = 1/|int (dk) g(k; 0)|`` of the gap equation (Eq. 22 at the model's cutoff)."""
     res = solve_gap(model, 1.0, method, order=order, estimate_error=False)
     return res.V_c
 
 
-def gap_sweep(model: Any, Vs, method: Optional[str] = None, *, order: int = 12) -> np.ndarray:
+def gap_sweep(model: Any, Vs, method: str | None = None, *, order: int = 12) -> np.ndarray:
     """``|Delta|(V)`` for an array of couplings, sharing one momentum grid."""
     _, _ = get_kernel(model, method)
     grid = momentum_grid(model, order=order)
-    return np.array([solve_gap(model, float(V), method, grid=grid, estimate_error=False).delta for V in np.atleast_1d(Vs)])
+    return np.array(
+        [solve_gap(model, float(V), method, grid=grid, estimate_error=False).delta for V in np.atleast_1d(Vs)]
+    )

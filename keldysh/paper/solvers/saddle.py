@@ -27,7 +27,7 @@ Every function is vectorised over the momentum nodes of a
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Tuple
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +68,7 @@ def lyapunov_batched(M: np.ndarray, C: np.ndarray) -> np.ndarray:
     return x.reshape(C.shape)
 
 
-def _fields(model: Any, grid: Any) -> Tuple[np.ndarray, ...]:
+def _fields(model: Any, grid: Any) -> tuple[np.ndarray, ...]:
     Et1 = np.asarray(grid.Et1, dtype=float)
     Et2 = np.asarray(grid.Et2, dtype=float)
     f1 = np.broadcast_to(np.asarray(grid.f1, dtype=float), Et1.shape)
@@ -98,7 +98,7 @@ def populations_delta0(model: Any, grid: Any) -> np.ndarray:
     return (np.eye(2) - F) / 2
 
 
-def nambu_matrices(model: Any, grid: Any, source: str = "paper") -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nambu_matrices(model: Any, grid: Any, source: str = "paper") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(H_N0, Gamma_N, S)`` on the nodes: Nambu Hamiltonian at Delta = 0 and the source of Eq. (53).
 
     source
@@ -176,11 +176,20 @@ _B = _basis()
 
 def _rows(L: np.ndarray) -> np.ndarray:
     """The six independent real equations of an anti-Hermitian 4x4 (batched over leading axes)."""
-    return np.stack([L[..., 0, 0].imag, L[..., 1, 1].imag, L[..., 0, 1].real, L[..., 0, 1].imag,
-                     L[..., 1, 2].real, L[..., 1, 2].imag], axis=-1)
+    return np.stack(
+        [
+            L[..., 0, 0].imag,
+            L[..., 1, 1].imag,
+            L[..., 0, 1].real,
+            L[..., 0, 1].imag,
+            L[..., 1, 2].real,
+            L[..., 1, 2].imag,
+        ],
+        axis=-1,
+    )
 
 
-def _reduced_system(model: Any, grid: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _reduced_system(model: Any, grid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(A0, A1, b)``: the Lyapunov equation ``M Y - Y M^+ = S`` on the symmetric subspace,
     ``(A0 + Delta A1) u = b`` (``M = M0 + Delta P``); cached per grid."""
     key = ("reduced",)
@@ -275,7 +284,7 @@ def kernel_keldysh(model: Any, grid: Any, delta: float) -> np.ndarray:
     return g
 
 
-def _x0_weight(model: Any, grid: Any) -> Tuple[np.ndarray, np.ndarray]:
+def _x0_weight(model: Any, grid: Any) -> tuple[np.ndarray, np.ndarray]:
     key = ("eq55-x0",)
     if key not in grid.cache:
         f = populations_delta0(model, grid)
@@ -314,7 +323,9 @@ def kernel_cubic(model: Any, grid: Any, delta: float) -> np.ndarray:
     return -np.real(a1 + d * d * a3)
 
 
-def kernel_keldysh_quad(model: Any, grid: Any, delta: float, epsabs: float = 1e-14, epsrel: float = 1e-11) -> np.ndarray:
+def kernel_keldysh_quad(
+    model: Any, grid: Any, delta: float, epsabs: float = 1e-14, epsrel: float = 1e-11
+) -> np.ndarray:
     """Baseline: the kernel of :func:`kernel_keldysh` with adaptive ``scipy.integrate.quad`` over omega.
 
     ``Re s21 = Im X_{12} / 2`` with ``X = int dw/2pi G^R_N(w) S G^A_N(w)`` integrated numerically

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +41,7 @@ from keldysh.errors import ParameterError, check_finite
 __all__ = ["StabilityResult", "linear_stability", "steady_state", "jacobian"]
 
 
-def steady_state(model: Any, grid: Any, delta: complex, mats: Optional[tuple] = None) -> np.ndarray:
+def steady_state(model: Any, grid: Any, delta: complex, mats: tuple | None = None) -> np.ndarray:
     """Per-node steady state of Eq. (9) at fixed ``Delta``: ``A_k(Delta) [u_k; 1] = 0``.
 
     Exact (a 6 x 6 linear solve per node; the free pairing block ``i E_k - Gamma`` is never
@@ -76,7 +76,7 @@ def _coupling(Ar: np.ndarray, Ai: np.ndarray, K: np.ndarray, u: np.ndarray) -> t
     return b_r, b_i, g_r, g_i
 
 
-def jacobian(model: Any, grid: Any, K: np.ndarray, u: np.ndarray, mats: Optional[tuple] = None) -> np.ndarray:
+def jacobian(model: Any, grid: Any, K: np.ndarray, u: np.ndarray, mats: tuple | None = None) -> np.ndarray:
     """Jacobian ``dF/du`` (``6N x 6N``) of Eq. (9) with ``Delta^* = sum_k K_k s21_k`` (Eq. 18) at ``u``."""
     from keldysh.paper.solvers.dynamics import block_matrices
 
@@ -122,19 +122,19 @@ class StabilityResult:
     V: float
     delta: float
     eigenvalues: np.ndarray
-    phase_mode: Optional[complex]
+    phase_mode: complex | None
     growth_rate: float
-    oscillation: Dict[str, Any]
+    oscillation: dict[str, Any]
     slowest_decay_time: float
-    params: Dict[str, Any]
-    diagnostics: Dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stable(self) -> bool:
         """All modes but the phase mode decay."""
         return self.growth_rate < 0
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (the full spectrum is left out; complex numbers as [re, im])."""
         from keldysh.paper.solvers.dynamics import _clean
 
@@ -143,24 +143,28 @@ class StabilityResult:
         if lam is not None:
             osc["eigenvalue"] = [lam.real, lam.imag]
         pm = self.phase_mode
-        return _clean({
-            "V": self.V,
-            "delta": self.delta,
-            "stable": self.stable,
-            "growth_rate": self.growth_rate,
-            "phase_mode": None if pm is None else [pm.real, pm.imag],
-            "oscillation": osc,
-            "slowest_decay_time": self.slowest_decay_time,
-            "params": self.params,
-            "diagnostics": self.diagnostics,
-        })
+        return _clean(
+            {
+                "V": self.V,
+                "delta": self.delta,
+                "stable": self.stable,
+                "growth_rate": self.growth_rate,
+                "phase_mode": None if pm is None else [pm.real, pm.imag],
+                "oscillation": osc,
+                "slowest_decay_time": self.slowest_decay_time,
+                "params": self.params,
+                "diagnostics": self.diagnostics,
+            }
+        )
 
     def __str__(self) -> str:
         o = self.oscillation
         per = "none (overdamped)" if not math.isfinite(o.get("period", math.inf)) else f"{o['period']:.4g}"
-        return (f"|Delta| = {self.delta:.6g} (V = {self.V:g}): {'stable' if self.stable else 'UNSTABLE'}, "
-                f"growth rate {self.growth_rate:.3e}; |Delta| relaxes with period {per}, "
-                f"decay time {o.get('decay_time', math.nan):.4g}; slowest relaxation {self.slowest_decay_time:.4g}")
+        return (
+            f"|Delta| = {self.delta:.6g} (V = {self.V:g}): {'stable' if self.stable else 'UNSTABLE'}, "
+            f"growth rate {self.growth_rate:.3e}; |Delta| relaxes with period {per}, "
+            f"decay time {o.get('decay_time', math.nan):.4g}; slowest relaxation {self.slowest_decay_time:.4g}"
+        )
 
 
 def linear_stability(
@@ -169,7 +173,7 @@ def linear_stability(
     *,
     grid: Any = None,
     order: int = 3,
-    delta: Optional[float] = None,
+    delta: float | None = None,
 ) -> StabilityResult:
     """Linearise the self-consistent dynamics (Eq. 9 + Eq. 18) about its steady state.
 
@@ -246,8 +250,18 @@ def linear_stability(
     stable_re = -lam.real[rest]
     slowest = float(1.0 / stable_re[stable_re > 0].min()) if np.any(stable_re > 0) else math.inf
     return StabilityResult(
-        V=V, delta=float(delta), eigenvalues=lam, phase_mode=phase, growth_rate=growth, oscillation=osc,
-        slowest_decay_time=slowest, params=model.to_dict() if hasattr(model, "to_dict") else {},
-        diagnostics={"nodes": int(N), "dimension": int(6 * N), "self_consistency_residual": float(residual),
-                     "seconds": time.perf_counter() - wall0},
+        V=V,
+        delta=float(delta),
+        eigenvalues=lam,
+        phase_mode=phase,
+        growth_rate=growth,
+        oscillation=osc,
+        slowest_decay_time=slowest,
+        params=model.to_dict() if hasattr(model, "to_dict") else {},
+        diagnostics={
+            "nodes": int(N),
+            "dimension": int(6 * N),
+            "self_consistency_residual": float(residual),
+            "seconds": time.perf_counter() - wall0,
+        },
     )

@@ -8,27 +8,37 @@ letters; the algebra itself (:func:`normal_order`, :func:`mul`, :func:`dagger`, 
 
 from __future__ import annotations
 
-from typing import Dict
-
 import sympy as sp
 
 from keldysh.engine.operators import Terms as Operator
-from keldysh.engine.operators import as_scalar
-from keldysh.engine.operators import add, comm, dagger, degree, is_zero, mul, normal_order, scale
+from keldysh.engine.operators import add, as_scalar, comm, dagger, degree, is_zero, mul, normal_order, scale
 
-__all__ = ["Operator", "cdag", "c", "const", "add", "scale", "mul", "dagger", "comm", "normal_order", "is_zero", "degree"]
+__all__ = [
+    "Operator",
+    "cdag",
+    "c",
+    "const",
+    "add",
+    "scale",
+    "mul",
+    "dagger",
+    "comm",
+    "normal_order",
+    "is_zero",
+    "degree",
+]
 
 
-def c(mode: int) -> Dict:
+def c(mode: int) -> dict:
     """Annihilator ``c_mode``."""
     return {((mode, False),): sp.Integer(1)}
 
 
-def cdag(mode: int) -> Dict:
+def cdag(mode: int) -> dict:
     """Creator ``c_mode^dagger``."""
     return {((mode, True),): sp.Integer(1)}
 
 
-def const(value) -> Dict:
+def const(value) -> dict:
     """The identity times ``value``."""
     return {(): as_scalar(value)}

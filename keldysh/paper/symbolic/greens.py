@@ -32,8 +32,7 @@ Pure SymPy (never imports NumPy).
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict, Optional
+from functools import cache
 
 import sympy as sp
 
@@ -85,7 +84,7 @@ def hamiltonian_matrix(variables: str = "E_eps") -> sp.Matrix:
     return sp.Matrix([[e1, S.Omega / 2], [S.Omega / 2, e2]])
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine_lindbladian(variables: str = "E_eps"):
     """The engine's Lindbladian of one momentum ``k``: modes ``0 = c_k^1``, ``1 = c_k^2``.
 
@@ -106,7 +105,7 @@ def engine_lindbladian(variables: str = "E_eps"):
     return Lindbladian(H, jumps, modes=[0, 1])
 
 
-@lru_cache(maxsize=None)
+@cache
 def retarded_kernel(variables: str = "E_eps") -> sp.Matrix:
     """``K`` of ``d c/dt = -i K c`` for ``c = (c_k^1, c_k^2)``: the particle block of the engine's Nambu kernel.
 
@@ -149,8 +148,8 @@ def population_matrix(kind: str = "symbols") -> sp.Matrix:
     raise ValueError(f"unknown kind {kind!r}")
 
 
-@lru_cache(maxsize=None)
-def steady_populations() -> Dict[str, sp.Expr]:
+@cache
+def steady_populations() -> dict[str, sp.Expr]:
     """``n11, n22, n21, n12`` of the exact steady state of Eq. (9) at ``Delta = 0``.
 
     The linear system ``A u = b`` of :func:`keldysh.paper.symbolic.master.steady_state` at
@@ -202,7 +201,7 @@ def advanced(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
     return _inv2(omega * sp.eye(2) - retarded_kernel(variables).H)
 
 
-def keldysh_paper(omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None, variables: str = "E_eps") -> sp.Matrix:
+def keldysh_paper(omega: sp.Expr = S.omega, f: sp.Matrix | None = None, variables: str = "E_eps") -> sp.Matrix:
     """The paper's ``G^K = G^R (1 - 2 f) - (1 - 2 f) G^A`` (after Eq. 54); default ``f`` generic."""
     f = population_matrix("symbols") if f is None else f
     F = sp.eye(2) - 2 * f
@@ -214,7 +213,7 @@ def keldysh_reservoir(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.
     return retarded(omega, variables) * sigma_keldysh() * advanced(omega, variables)
 
 
-def lyapunov_residual(f: Optional[sp.Matrix] = None, variables: str = "E_eps") -> sp.Matrix:
+def lyapunov_residual(f: sp.Matrix | None = None, variables: str = "E_eps") -> sp.Matrix:
     """``L[F] = [H, F] - i {Gamma_hat, F} + 2 i Gamma_hat F_eq`` with ``F = 1 - 2 f``.
 
     ``L[F] = 0`` is the steady state of ``df/dt = -i [H, f] - {Gamma_hat, f} + 2 Gamma_hat f_eq``,
@@ -226,7 +225,7 @@ def lyapunov_residual(f: Optional[sp.Matrix] = None, variables: str = "E_eps") -
     return H * F - F * H - sp.I * (G * F + F * G) + 2 * sp.I * G * equilibrium_F()
 
 
-def keldysh_difference(omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None, variables: str = "E_eps") -> sp.Matrix:
+def keldysh_difference(omega: sp.Expr = S.omega, f: sp.Matrix | None = None, variables: str = "E_eps") -> sp.Matrix:
     """``G^R L[F] G^A`` -- equals ``keldysh_paper - keldysh_reservoir`` identically (in ``f``)."""
     return retarded(omega, variables) * lyapunov_residual(f, variables) * advanced(omega, variables)
 

@@ -17,8 +17,8 @@ obey a closed set of linear equations.  With the dissipator of Eq. (5),
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
 
 import sympy as sp
 
@@ -129,7 +129,7 @@ class QuadraticLindbladian:
 
     n_modes: int
     H: Operator
-    jumps: Sequence[Tuple[sp.Expr, Operator]] = ()
+    jumps: Sequence[tuple[sp.Expr, Operator]] = ()
 
     def __post_init__(self) -> None:
         self.H = F.normal_order(self.H)
@@ -150,9 +150,7 @@ class QuadraticLindbladian:
         table = table or Bilinears(self.n_modes)
         return sp.expand(table.expectation(self.adjoint(O)))
 
-    def eom_system(
-        self, observables: Mapping[str, Operator], table: Bilinears | None = None
-    ) -> Dict[str, sp.Expr]:
+    def eom_system(self, observables: Mapping[str, Operator], table: Bilinears | None = None) -> dict[str, sp.Expr]:
         """Equations of motion of several named observables."""
         table = table or Bilinears(self.n_modes)
         return {name: self.eom(op, table) for name, op in observables.items()}

@@ -12,8 +12,7 @@ the printed forms of the paper live in :mod:`keldysh.paper.checks` for compariso
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict, Tuple
+from functools import cache
 
 import sympy as sp
 
@@ -44,7 +43,7 @@ n21 = sp.Symbol("n^{21}")
 s21 = sp.Symbol("s^{21}")
 
 
-def paper_variables() -> Tuple[sp.Symbol, sp.Symbol, sp.Symbol, sp.Symbol]:
+def paper_variables() -> tuple[sp.Symbol, sp.Symbol, sp.Symbol, sp.Symbol]:
     """The symbols ``(n11, n22, n21, s21)``; ``n12 = conj(n21)``."""
     return n11, n22, n21, s21
 
@@ -102,7 +101,7 @@ def pair_lindbladian(frame: str = "lab", rate_factor: int = 2, Delta: sp.Expr = 
     return QuadraticLindbladian(4, pair_hamiltonian(frame, Delta), jumps)
 
 
-def _symmetric_substitution(table: Bilinears) -> Dict[sp.Expr, sp.Expr]:
+def _symmetric_substitution(table: Bilinears) -> dict[sp.Expr, sp.Expr]:
     """Map the four-mode bilinears onto the paper's variables in the k <-> -k symmetric sector."""
     return {
         table.n(K1, K1): n11,
@@ -124,7 +123,7 @@ def _symmetric_substitution(table: Bilinears) -> Dict[sp.Expr, sp.Expr]:
     }
 
 
-def _observables() -> Dict[str, F.Operator]:
+def _observables() -> dict[str, F.Operator]:
     return {
         "n11": F.mul(F.cdag(K1), F.c(K1)),
         "n22": F.mul(F.cdag(K2), F.c(K2)),
@@ -133,7 +132,7 @@ def _observables() -> Dict[str, F.Operator]:
     }
 
 
-def _to_paper(L: QuadraticLindbladian) -> Dict[str, sp.Expr]:
+def _to_paper(L: QuadraticLindbladian) -> dict[str, sp.Expr]:
     table = Bilinears(4)
     sub = _symmetric_substitution(table)
     raw = L.eom_system(_observables(), table)
@@ -144,13 +143,15 @@ def _to_paper(L: QuadraticLindbladian) -> Dict[str, sp.Expr]:
     return out
 
 
-@lru_cache(maxsize=None)
-def lab_eom(rate_factor: int = 2) -> Dict[str, sp.Expr]:
+@cache
+def lab_eom(rate_factor: int = 2) -> dict[str, sp.Expr]:
     """Eq. (6): lab-frame equations of motion of ``n11, n22, n21, s21`` (derived)."""
     return _to_paper(pair_lindbladian("lab", rate_factor))
 
 
-def rotating_frame_average(eoms: Dict[str, sp.Expr], phases: Dict[str, int]) -> Tuple[Dict[str, sp.Expr], Dict[str, sp.Expr]]:
+def rotating_frame_average(
+    eoms: dict[str, sp.Expr], phases: dict[str, int]
+) -> tuple[dict[str, sp.Expr], dict[str, sp.Expr]]:
     """Go to the rotating frame and drop terms oscillating at ``2 omega0`` (RWA).
 
     Each variable ``X`` with phase ``p`` is written ``X = Xtilde z^p`` with
@@ -191,8 +192,8 @@ def rotating_frame_average(eoms: Dict[str, sp.Expr], phases: Dict[str, int]) -> 
 RWA_PHASES = {"n11": 0, "n22": 0, "n21": 1, "s21": 0}
 
 
-@lru_cache(maxsize=None)
-def rwa_eom(rate_factor: int = 2, variables: str = "tilde") -> Dict[str, sp.Expr]:
+@cache
+def rwa_eom(rate_factor: int = 2, variables: str = "tilde") -> dict[str, sp.Expr]:
     """Eq. (9): rotating-frame equations of motion after the RWA (derived from Eq. 6).
 
     ``variables="tilde"`` gives them in ``Etilde_1, Etilde_2``; ``variables="E_eps"`` in
@@ -218,8 +219,8 @@ def _ratio(num: sp.Expr, den: sp.Expr) -> sp.Expr:
     return sp.factor(num) / sp.factor(den)
 
 
-@lru_cache(maxsize=None)
-def steady_state(rate_factor: int = 2) -> Dict[str, sp.Expr]:
+@cache
+def steady_state(rate_factor: int = 2) -> dict[str, sp.Expr]:
     """Exact steady state of Eq. (9) for complex ``Delta`` (Cramer's rule on the linear system).
 
     The conjugate equations are added with ``conj(n21) -> n12``, ``conj(s21) -> sbar21`` and
@@ -257,12 +258,15 @@ def steady_state(rate_factor: int = 2) -> Dict[str, sp.Expr]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def steady_component(name: str) -> sp.Expr:
     """One component (``n11, n22, n21, n12, s21, sbar21``) of the exact steady state of Eq. (9)."""
     ss = steady_state()
-    i = [str(u) for u in ss["unknowns"]].index({"n11": "n^{11}", "n22": "n^{22}", "n21": "n^{21}",
-                                                 "n12": "n^{12}", "s21": "s^{21}", "sbar21": "sbar^{21}"}[name])
+    i = [str(u) for u in ss["unknowns"]].index(
+        {"n11": "n^{11}", "n22": "n^{22}", "n21": "n^{21}", "n12": "n^{12}", "s21": "s^{21}", "sbar21": "sbar^{21}"}[
+            name
+        ]
+    )
     return _ratio(_cramer(ss["A"], ss["b"], i), ss["det"])
 
 
@@ -271,7 +275,7 @@ def _omega_parts(expr: sp.Expr):
     return sp.Poly(sp.expand(num), S.Omega), sp.Poly(sp.expand(den), S.Omega)
 
 
-@lru_cache(maxsize=None)
+@cache
 def population_deviation_expr(kind: str = "exact") -> sp.Expr:
     """Population deviation ``x = n11 + n22 - 1`` in terms of ``|Delta|``.
 
@@ -305,7 +309,7 @@ def population_deviation_expr(kind: str = "exact") -> sp.Expr:
     raise ValueError(f"unknown kind {kind!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def anomalous_expr() -> sp.Expr:
     """Eq. (10): ``s21`` in the steady state in terms of ``x`` (derived: ``-conj(Delta) x/(E + i Gamma)``)."""
     ss = steady_state()

@@ -30,8 +30,7 @@ Everything returned here is derived; the printed forms live in
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
+from functools import cache
 
 import sympy as sp
 
@@ -96,8 +95,12 @@ def pair_hamiltonian_asym(Delta: sp.Expr = S.Delta) -> F.Operator:
         for a in (1, 2):
             for b in (1, 2):
                 if sy[a - 1, b - 1] != 0:
-                    pair = F.scale(F.mul(F.cdag(modes[kk, a]), F.cdag(modes[-kk, b])), sp.I / 2 * Delta * sy[a - 1, b - 1])
-                    anti = F.scale(F.mul(F.c(modes[kk, a]), F.c(modes[-kk, b])), -sp.I / 2 * sp.conjugate(Delta) * sy[a - 1, b - 1])
+                    pair = F.scale(
+                        F.mul(F.cdag(modes[kk, a]), F.cdag(modes[-kk, b])), sp.I / 2 * Delta * sy[a - 1, b - 1]
+                    )
+                    anti = F.scale(
+                        F.mul(F.c(modes[kk, a]), F.c(modes[-kk, b])), -sp.I / 2 * sp.conjugate(Delta) * sy[a - 1, b - 1]
+                    )
                     H = F.add(H, pair, anti)
     return F.normal_order(H)
 
@@ -113,8 +116,8 @@ def _lindbladian() -> QuadraticLindbladian:
     return QuadraticLindbladian(4, H, jumps)
 
 
-@lru_cache(maxsize=None)
-def pumping_eom() -> Dict[str, sp.Expr]:
+@cache
+def pumping_eom() -> dict[str, sp.Expr]:
     """Eq. (35) derived: ``d/dt`` of ``n^{11}_k``, ``n^{22}_{-k}`` and ``s_k = <c_{-k}^2+ c_k^1+>``.
 
     Lindblad engine: intraband relaxation (Eq. 5 with rate factor 2) plus the pair dephasing of
@@ -147,8 +150,8 @@ def pumping_eom() -> Dict[str, sp.Expr]:
     return out
 
 
-@lru_cache(maxsize=None)
-def pumping_steady_state() -> Dict[str, sp.Expr]:
+@cache
+def pumping_steady_state() -> dict[str, sp.Expr]:
     """Eqs. (36)-(38) derived: exact steady state of :func:`pumping_eom` for complex ``Delta``.
 
     Unknowns ``n1, n2, s, sbar`` with ``conj(Delta) -> Deltabar`` independent; in the symbols
@@ -169,11 +172,17 @@ def pumping_steady_state() -> Dict[str, sp.Expr]:
     sub = {E1k: S.E - E2mk, fk1: Ncal + 1 - fmk2}
     x = sp.factor(sp.cancel((sol[n1] + sol[n2] - 1).xreplace(sub)))
     sval = sp.factor(sp.cancel(sol[s].xreplace(sub)))
-    return {"x": x, "s": sval, "s_over_x": sp.factor(sp.cancel(sval / x)), "Deltabar": Dbar,
-            "n1": sp.factor(sol[n1].xreplace(sub)), "n2": sp.factor(sol[n2].xreplace(sub))}
+    return {
+        "x": x,
+        "s": sval,
+        "s_over_x": sp.factor(sp.cancel(sval / x)),
+        "Deltabar": Dbar,
+        "n1": sp.factor(sol[n1].xreplace(sub)),
+        "n2": sp.factor(sol[n2].xreplace(sub)),
+    }
 
 
-@lru_cache(maxsize=None)
+@cache
 def population_deviation_expr() -> sp.Expr:
     """Eq. (37) derived: ``x = n^{11}_k + n^{22}_{-k} - 1`` in ``E, |Delta|, Gamma_1, Gamma_2, Gamma_12, N``.
 
@@ -186,13 +195,13 @@ def population_deviation_expr() -> sp.Expr:
     return sp.factor(ss["x"].xreplace({S.Delta: D, ss["Deltabar"]: D}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def anomalous_expr() -> sp.Expr:
     """Eq. (36) derived: ``s_k / x = -conj(Delta) / (E + i Gamma_12)`` (times the symbol ``x``)."""
     return pumping_steady_state()["s_over_x"] * sp.Symbol("x")
 
 
-@lru_cache(maxsize=None)
+@cache
 def gap_kernel_expr() -> sp.Expr:
     """Eq. (41) derived: the kernel ``g = E x / (E^2 + Gamma_12^2)`` of ``1 + V int (dk) g = 0``.
 
@@ -213,12 +222,15 @@ def quartic_integral_expr(kappa: sp.Expr, B: sp.Expr, U: sp.Expr | None = None) 
         twoJ = 2 * sp.integrate(t**2 / (1 + t**4), (t, 0, sp.oo))
     else:
         um = U * sp.sqrt(sp.Abs(kappa) / B)
-        twoJ = (sp.log((um**2 - sp.sqrt(2) * um + 1) / (um**2 + sp.sqrt(2) * um + 1)) / 2
-                + sp.atan(sp.sqrt(2) * um + 1) + sp.atan(sp.sqrt(2) * um - 1)) / sp.sqrt(2)
+        twoJ = (
+            sp.log((um**2 - sp.sqrt(2) * um + 1) / (um**2 + sp.sqrt(2) * um + 1)) / 2
+            + sp.atan(sp.sqrt(2) * um + 1)
+            + sp.atan(sp.sqrt(2) * um - 1)
+        ) / sp.sqrt(2)
     return sp.sign(kappa) * twoJ / sp.sqrt(sp.Abs(kappa) * B)
 
 
-@lru_cache(maxsize=None)
+@cache
 def gap_equation_closed_expr() -> sp.Expr:
     """Eq. (42) derived: the right-hand side ``R(|Delta|)`` of ``1 = R`` for ``E = kappa_+ q^2``, ``kmax -> oo``.
 

@@ -11,4 +11,10 @@ from keldysh.engine.residues import (  # noqa: F401
     upper_lower_split,
 )
 
-__all__ = ["real_line_integral", "real_line_integral_split", "real_line_integral_roots", "lyapunov_solve", "upper_lower_split"]
+__all__ = [
+    "real_line_integral",
+    "real_line_integral_split",
+    "real_line_integral_roots",
+    "lyapunov_solve",
+    "upper_lower_split",
+]

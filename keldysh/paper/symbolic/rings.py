@@ -37,9 +37,9 @@ split by half plane.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from functools import cache
 
 import sympy as sp
 
@@ -78,28 +78,28 @@ class KMatrix:
     K: sp.Matrix
     A: sp.Matrix
 
-    def __mul__(self, other: "KMatrix") -> "KMatrix":
+    def __mul__(self, other: KMatrix) -> KMatrix:
         return KMatrix(self.R * other.R, self.R * other.K + self.K * other.A, self.A * other.A)
 
     def trK(self) -> sp.Expr:
         """``tr[sigma^x M]`` = trace of the Keldysh component."""
         return self.K.trace()
 
-    def applyfunc(self, fn) -> "KMatrix":
+    def applyfunc(self, fn) -> KMatrix:
         return KMatrix(self.R.applyfunc(fn), self.K.applyfunc(fn), self.A.applyfunc(fn))
 
 
-def _paper_F(f: Optional[sp.Matrix]) -> sp.Matrix:
+def _paper_F(f: sp.Matrix | None) -> sp.Matrix:
     f = Gr.population_matrix("symbols") if f is None else f
     return sp.eye(2) - 2 * f
 
 
-def particle_matrix(omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None) -> KMatrix:
+def particle_matrix(omega: sp.Expr = S.omega, f: sp.Matrix | None = None) -> KMatrix:
     """``X(omega) = [[G^R, G^K], [0, G^A]]`` with the paper's ``G^K = G^R F - F G^A`` (Eq. 52)."""
     return KMatrix(Gr.retarded(omega), Gr.keldysh_paper(omega, f), Gr.advanced(omega))
 
 
-def hole_matrix(omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None, transpose: bool = True) -> KMatrix:
+def hole_matrix(omega: sp.Expr = S.omega, f: sp.Matrix | None = None, transpose: bool = True) -> KMatrix:
     """``Y(omega) = isy [[G^A(-w)^T, G^K(-w)^T], [0, G^R(-w)^T]] isy`` (Eq. 52).
 
     ``transpose=False`` drops the transposes as printed in Eqs. (52)-(54); it matters only for
@@ -128,8 +128,9 @@ def ring_term(n: int, X: KMatrix, Y: KMatrix, ordering: str = "XY") -> sp.Expr:
     return _power(base, n).trK()
 
 
-def series_integrand(N: int, Delta: sp.Expr = S.Delta_abs, omega: sp.Expr = S.omega,
-                     f: Optional[sp.Matrix] = None, transpose: bool = True) -> sp.Expr:
+def series_integrand(
+    N: int, Delta: sp.Expr = S.Delta_abs, omega: sp.Expr = S.omega, f: sp.Matrix | None = None, transpose: bool = True
+) -> sp.Expr:
     """Integrand of ``int (dk) int dw/2pi`` in Eq. (52) (derived normalisation), orders ``n <= N``.
 
     ``(i/2) sum_{n=1}^N Delta^(2n-1) [tr_K (X Y)^n + tr_K (Y X)^n]``.
@@ -150,8 +151,13 @@ def _resolvent_K(Z: KMatrix, t: sp.Expr) -> sp.Expr:
     return ((I2 - t * Z.R).inv() * Z.K * (I2 - t * Z.A).inv()).trace()
 
 
-def resummed_integrand(Delta: sp.Expr = S.Delta_abs, omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None,
-                       transpose: bool = True, printed: bool = False) -> sp.Expr:
+def resummed_integrand(
+    Delta: sp.Expr = S.Delta_abs,
+    omega: sp.Expr = S.omega,
+    f: sp.Matrix | None = None,
+    transpose: bool = True,
+    printed: bool = False,
+) -> sp.Expr:
     """Integrand of the resummed Eq. (53) (per ``int (dk) int dw/2pi``).
 
     Derived: ``(i Delta/2) { tr[(1 - D^2 R)^-1 K (1 - D^2 A)^-1]_{XY} + (same)_{YX} }``.
@@ -164,8 +170,13 @@ def resummed_integrand(Delta: sp.Expr = S.Delta_abs, omega: sp.Expr = S.omega, f
     return pref * (_resolvent_K(X * Y, t) + _resolvent_K(Y * X, t))
 
 
-def eq54_integrand(Delta: sp.Expr = S.Delta_abs, omega: sp.Expr = S.omega, f: Optional[sp.Matrix] = None,
-                   transpose: bool = True, printed: bool = False) -> Tuple[sp.Expr, sp.Expr]:
+def eq54_integrand(
+    Delta: sp.Expr = S.Delta_abs,
+    omega: sp.Expr = S.omega,
+    f: sp.Matrix | None = None,
+    transpose: bool = True,
+    printed: bool = False,
+) -> tuple[sp.Expr, sp.Expr]:
     """Linear and cubic terms of Eq. (54) as integrands: ``(c1 |Delta|, c3 |Delta|^3)``.
 
     Derived: ``(i/2) Delta tr_K(XY + YX)`` and ``(i/2) Delta^3 tr[(XY)^K ((XY)^R + (XY)^A)] + (YX)``.
@@ -182,7 +193,7 @@ def eq54_integrand(Delta: sp.Expr = S.Delta_abs, omega: sp.Expr = S.omega, f: Op
 
 # ------------------------------------------------------------------------------ exact evaluation
 #: distinct primes (as exact rationals) for parameter values: E, eps, Omega, Gamma1, Gamma2, f1, f2
-RATIONAL_POINT: Dict[str, sp.Rational] = {
+RATIONAL_POINT: dict[str, sp.Rational] = {
     "E": sp.Rational(3, 7),
     "eps": sp.Rational(-5, 11),
     "Omega": sp.Rational(13, 17),
@@ -193,12 +204,12 @@ RATIONAL_POINT: Dict[str, sp.Rational] = {
 }
 
 
-def _subs_map(values: Mapping[str, sp.Expr]) -> Dict[sp.Symbol, sp.Expr]:
+def _subs_map(values: Mapping[str, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
     names = {"E": S.E, "eps": S.eps, "Omega": S.Omega, "Gamma1": S.Gamma1, "Gamma2": S.Gamma2, "f1": S.f1, "f2": S.f2}
     return {names[k]: sp.nsimplify(v) for k, v in values.items()}
 
 
-def _steady_f(sub: Dict[sp.Symbol, sp.Expr]) -> sp.Matrix:
+def _steady_f(sub: dict[sp.Symbol, sp.Expr]) -> sp.Matrix:
     """Exact Delta = 0 populations at a rational point: the 2x2 Lyapunov equation (Eq. 9 at Delta = 0)."""
     f = Gr.population_matrix("symbols")
     res = Gr.lyapunov_residual(f).xreplace(sub)
@@ -214,12 +225,13 @@ class _Rat:
 
     __slots__ = ("M", "e")
 
-    def __init__(self, M: sp.Matrix, e: Tuple[int, int, int, int]):
+    def __init__(self, M: sp.Matrix, e: tuple[int, int, int, int]):
         self.M, self.e = M, e
 
 
-def exact_ring_coefficients(N: int, values: Optional[Mapping[str, sp.Expr]] = None,
-                            transpose: bool = True) -> List[sp.Expr]:
+def exact_ring_coefficients(
+    N: int, values: Mapping[str, sp.Expr] | None = None, transpose: bool = True
+) -> list[sp.Expr]:
     """Exact ``c_n = (i/2) int dw/2pi [tr_K (XY)^n + tr_K (YX)^n]`` for ``n = 1..N`` (Eq. 52).
 
     At rational parameter values (default :data:`RATIONAL_POINT`) with ``f`` the exact
@@ -284,8 +296,9 @@ def exact_ring_coefficients(N: int, values: Optional[Mapping[str, sp.Expr]] = No
     return out
 
 
-def exact_series_vs_resummed(N: int, omega_value: sp.Expr = sp.Rational(7, 29),
-                             values: Optional[Mapping[str, sp.Expr]] = None) -> sp.Expr:
+def exact_series_vs_resummed(
+    N: int, omega_value: sp.Expr = sp.Rational(7, 29), values: Mapping[str, sp.Expr] | None = None
+) -> sp.Expr:
     """Taylor series (in ``Delta``, to order ``2N - 1``) of the resummed integrand Eq. (53) minus the
     explicit sum of the ``n <= N`` ring terms of Eq. (52), at a rational ``omega`` and rational
     parameters (exact arithmetic); returns the difference polynomial (zero if they agree order by order).
@@ -310,7 +323,7 @@ def exact_series_vs_resummed(N: int, omega_value: sp.Expr = sp.Rational(7, 29),
     return sp.expand(taylor - sp.expand(ser))
 
 
-def _nambu_parts(values: Optional[Mapping[str, sp.Expr]], source: str):
+def _nambu_parts(values: Mapping[str, sp.Expr] | None, source: str):
     values = dict(RATIONAL_POINT if values is None else values)
     sub = _subs_map(values)
     HN0 = Gr.nambu_hamiltonian(0).xreplace(sub)
@@ -331,8 +344,9 @@ def _s21_of_X(X: sp.Matrix) -> sp.Expr:
     return sp.expand(sp.conjugate(-sp.I * X[1, 2] / 2))  # f_N = (1 - i X)/2 ; s21 = conj(f_N[p2, h1])
 
 
-def nambu_anomalous_exact(values: Optional[Mapping[str, sp.Expr]] = None, Delta: sp.Expr = sp.Rational(1, 5),
-                          source: str = "paper") -> sp.Expr:
+def nambu_anomalous_exact(
+    values: Mapping[str, sp.Expr] | None = None, Delta: sp.Expr = sp.Rational(1, 5), source: str = "paper"
+) -> sp.Expr:
     """``s21`` of the Delta-dressed Nambu problem at a rational ``Delta``, exact, from the Green's functions.
 
     ``X = int dw/2pi G^R_N S G^A_N`` solves ``M X - X M^+ = -i S`` (``M = H_N - i Gamma_N``) with
@@ -345,7 +359,7 @@ def nambu_anomalous_exact(values: Optional[Mapping[str, sp.Expr]] = None, Delta:
     return _s21_of_X(X)
 
 
-def nambu_taylor_exact(N: int, values: Optional[Mapping[str, sp.Expr]] = None, source: str = "paper") -> List[sp.Expr]:
+def nambu_taylor_exact(N: int, values: Mapping[str, sp.Expr] | None = None, source: str = "paper") -> list[sp.Expr]:
     """Exact Taylor coefficients ``[a_1, a_3, ..., a_{2N-1}]`` of ``s21 = sum a_{2n-1} Delta^(2n-1)``.
 
     Order ``2n - 1`` is the ``n``-ring term of Eq. (52) (Dyson recursion
@@ -375,7 +389,7 @@ def nambu_taylor_exact(N: int, values: Optional[Mapping[str, sp.Expr]] = None, s
     return out
 
 
-def _lu_solve(L: sp.Matrix, U: sp.Matrix, perm, b: sp.Matrix) -> List[sp.Expr]:
+def _lu_solve(L: sp.Matrix, U: sp.Matrix, perm, b: sp.Matrix) -> list[sp.Expr]:
     b = b.copy()
     for i, j in perm:
         b.row_swap(i, j)
@@ -389,7 +403,7 @@ def _lu_solve(L: sp.Matrix, U: sp.Matrix, perm, b: sp.Matrix) -> List[sp.Expr]:
     return x
 
 
-def master_taylor_exact(N: int, values: Optional[Mapping[str, sp.Expr]] = None) -> List[sp.Expr]:
+def master_taylor_exact(N: int, values: Mapping[str, sp.Expr] | None = None) -> list[sp.Expr]:
     """Taylor coefficients ``[a_1, ..., a_{2N-1}]`` of the master-equation ``s21(Delta)`` (Eq. 9, exact)."""
     D = sp.Symbol("D", real=True)
     s = master_s21_exact(values, D)
@@ -397,7 +411,7 @@ def master_taylor_exact(N: int, values: Optional[Mapping[str, sp.Expr]] = None) 
     return [sp.expand(ser.coeff(D, 2 * n - 1)) for n in range(1, int(N) + 1)]
 
 
-def master_s21_exact(values: Optional[Mapping[str, sp.Expr]] = None, Delta: sp.Expr = None) -> sp.Expr:
+def master_s21_exact(values: Mapping[str, sp.Expr] | None = None, Delta: sp.Expr = None) -> sp.Expr:
     """``s21`` of the exact steady state of Eq. (9) (real ``Delta``) at rational parameters.
 
     Solves the linear system of :func:`keldysh.paper.symbolic.master.steady_state` at the point.
@@ -416,8 +430,8 @@ def master_s21_exact(values: Optional[Mapping[str, sp.Expr]] = None, Delta: sp.E
 
 
 # ------------------------------------------------------------------------------ Eq. (55)
-@lru_cache(maxsize=None)
-def cubic_coefficient_expr() -> Tuple[sp.Expr, sp.Expr]:
+@cache
+def cubic_coefficient_expr() -> tuple[sp.Expr, sp.Expr]:
     """``(x0, x2)`` with ``x = n11 + n22 - 1 = x0 + x2 |Delta|^2 + O(|Delta|^4)`` (exact, Eq. 9).
 
     The derived Eq. (55) reads

@@ -25,15 +25,14 @@ Everything returned here is derived; the printed forms live in
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict
+from functools import cache
 
 import sympy as sp
 
+from keldysh.engine.lindblad import heisenberg
 from keldysh.paper import symbols as S
 from keldysh.paper.symbolic import fermions as F
 from keldysh.paper.symbolic.lindblad import Bilinears
-from keldysh.engine.lindblad import heisenberg
 
 __all__ = [
     "Gamma3",
@@ -70,7 +69,7 @@ s21 = sp.Symbol("s^{21}")  # <c_k^2+ c_{-k}^1+>
 B1, B2, B3 = 0, 1, 2
 
 
-def heisenberg_a5() -> Dict[str, sp.Expr]:
+def heisenberg_a5() -> dict[str, sp.Expr]:
     """Eq. (A5) derived: ``i dc/dt = [c, H]`` for ``H`` of Eqs. (A1)-(A4) as printed.
 
     Modes ``0 = c_k^1, 1 = c_k^2, 2 = c_{-k}^1, 3 = c_{-k}^2, 4 = c_k^3, 5 = c_{-k}^3``; the drive
@@ -106,8 +105,8 @@ def _one_electron_expectation(op: F.Operator, table: Bilinears) -> sp.Expr:
     return sp.expand(table.expectation(kept))
 
 
-@lru_cache(maxsize=None)
-def threeband_eom() -> Dict[str, sp.Expr]:
+@cache
+def threeband_eom() -> dict[str, sp.Expr]:
     """Eq. (A11) derived (rotating frame, RWA, ``Delta -> 0``): ``d/dt`` of ``n11, n22, n33, n21``.
 
     Rotating-frame Hamiltonian ``Et1 n^1 + Et2 n^2 + E3 n^3 + (Omega/2)(c^2+ c^1 + h.c.)`` (the
@@ -154,8 +153,8 @@ def threeband_eom() -> Dict[str, sp.Expr]:
     return out
 
 
-@lru_cache(maxsize=None)
-def threeband_steady_state() -> Dict[str, sp.Expr]:
+@cache
+def threeband_steady_state() -> dict[str, sp.Expr]:
     """Steady state of Eq. (A11) in the sector ``n11 + n22 + n33 = 1`` (``Delta -> 0``).
 
     The four equations have one conserved combination, so one of them is replaced by the
@@ -174,11 +173,16 @@ def threeband_steady_state() -> Dict[str, sp.Expr]:
         raise RuntimeError("the steady state of Eq. (A11) is not unique")
     sol = sol[0]
     x = sp.factor(sp.cancel(sol[n11] + sol[n22] - 1))
-    return {"n11": sp.factor(sol[n11]), "n22": sp.factor(sol[n22]), "n33": sp.factor(sol[n33]),
-            "n21": sp.factor(sol[n21]), "x": x}
+    return {
+        "n11": sp.factor(sol[n11]),
+        "n22": sp.factor(sol[n22]),
+        "n33": sp.factor(sol[n33]),
+        "n21": sp.factor(sol[n21]),
+        "x": x,
+    }
 
 
-@lru_cache(maxsize=None)
+@cache
 def population_deviation_expr() -> sp.Expr:
     """Eq. (A12) derived: ``x = n11 + n22 - 1 = -n33`` at ``Delta -> 0``.
 
@@ -195,7 +199,7 @@ def large_rabi_population_expr() -> sp.Expr:
     return sp.factor(sp.limit(x, S.Omega, sp.oo))
 
 
-@lru_cache(maxsize=None)
+@cache
 def pair_eom() -> sp.Expr:
     """Eq. (A9) derived: ``d s21/dt = (i E - Gamma_12) s21 + i conj(Delta) (n11 + n22 - 1)``.
 
@@ -227,7 +231,7 @@ def anomalous_expr() -> sp.Expr:
     return sp.factor(sol[0])
 
 
-@lru_cache(maxsize=None)
+@cache
 def gap_kernel_expr() -> sp.Expr:
     """Eq. (A13) derived kernel: ``g = E x / (E^2 + Gamma_12^2)`` of ``1 + V int (dk) g = 0``.
 
