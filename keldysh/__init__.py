@@ -42,6 +42,9 @@ __all__ = [
     "simulate",
     "MeanFieldRun",
     "linear_stability",
+    "MeanFieldStability",
+    "landau_coefficients",
+    "LandauCoefficients",
 ]
 
 
@@ -77,13 +80,31 @@ def simulate(model, V, *args, **kwargs):
 
 
 def linear_stability(model, V, *args, **kwargs):
-    """Linearised dynamics about the steady state of the paper's model (:func:`keldysh.paper.solvers.stability.linear_stability`)."""
+    """Linearised self-consistent dynamics about a fixed point.
+
+    :func:`keldysh.meanfield.linear_stability` for a :class:`MeanFieldModel` (the complete
+    condition's rotating solution, or ``delta=0``), :func:`keldysh.paper.solvers.stability.linear_stability`
+    for the paper's :class:`LaserModel` (its projected dynamics, Eqs. (9) + (18)).
+    """
+    from keldysh.meanfield.model import MeanFieldModel
+
+    if isinstance(model, MeanFieldModel):
+        from keldysh.meanfield.stability import linear_stability as mf_ls
+
+        return mf_ls(model, V, *args, **kwargs)
     from keldysh.paper.solvers.stability import linear_stability as _ls
 
     return _ls(model, V, *args, **kwargs)
 
 
-_MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "MeanFieldRun")
+def landau_coefficients(model, values, *args, **kwargs):
+    """``chi(omega)`` and ``b(omega)`` of a :class:`MeanFieldModel` (:func:`keldysh.meanfield.landau_coefficients`)."""
+    from keldysh.meanfield.landau import landau_coefficients as _lc
+
+    return _lc(model, values, *args, **kwargs)
+
+
+_MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "MeanFieldRun", "MeanFieldStability", "LandauCoefficients")
 
 
 def __getattr__(name: str):  # lazy heavy imports (PEP 562)

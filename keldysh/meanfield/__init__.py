@@ -6,6 +6,18 @@ master and Keldysh routes), :func:`simulate` (``Delta(t)`` from the bilinear equ
 
 from keldysh.meanfield.dynamics import MeanFieldRun, simulate
 from keldysh.meanfield.gap import MeanFieldResult, solve_gap
+from keldysh.meanfield.landau import LandauCoefficients, landau_coefficients
 from keldysh.meanfield.model import MeanFieldModel
+from keldysh.meanfield.stability import MeanFieldStability, linear_stability
 
-__all__ = ["MeanFieldModel", "solve_gap", "MeanFieldResult", "simulate", "MeanFieldRun"]
+__all__ = [
+    "MeanFieldModel",
+    "solve_gap",
+    "MeanFieldResult",
+    "simulate",
+    "MeanFieldRun",
+    "linear_stability",
+    "MeanFieldStability",
+    "landau_coefficients",
+    "LandauCoefficients",
+]
