@@ -1,4 +1,4 @@
-"""Sect. II.A (and the pairing Hamiltonian of Sect. II.B, Eqs. 15-17), re-derived equation by equation.
+"""Sect. II.A (and the pairing Hamiltonian of Sect. II.B, Eqs. (15)-(17)), re-derived equation by equation.
 
 Every derivation uses the package's symbolic layer: the normal-ordered fermion algebra
 (:mod:`keldysh.paper.symbolic.fermions`), the Lindblad engine (:mod:`keldysh.paper.symbolic.lindblad`)
@@ -13,17 +13,52 @@ Groups (one per script in ``derivations/``):
 * :func:`check_steady_state` -- Eqs. (10)-(14);
 * :func:`check_pairing` -- Eqs. (15)-(17).
 
+The first three groups live here; the others in the private modules ``_sec2a_steady_state`` and
+``_sec2a_pairing``, the printed forms in ``_sec2a_printed``, the fermion-algebra helpers in
+``_sec2a_algebra`` and the tools shared by every check module (:func:`rec`, :func:`guarded`,
+:func:`is_identity`, :func:`differs`, :func:`latex`, :func:`run_script`) in ``_common``; all are
+re-exported here.
+
 A record is ``verified`` only when a symbolic identity was proven (difference reduced to 0
 by ``expand``/``cancel``, plus exact evaluation at several points of distinct primes).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Sequence
-from functools import cache, wraps
-
 from keldysh.paper.checks import EquationRecord
+from keldysh.paper.checks._common import (
+    FIG4,
+    LATEX_NAMES,
+    differs,
+    eom_latex,
+    guarded,
+    is_identity,
+    latex,
+    prime_points,
+    rec,
+    run_script,
+)
+from keldysh.paper.checks._sec2a_algebra import (
+    _adjoint_direct,
+    _adjoint_printed_identity,
+    _number,
+    _pair_operator_B,
+    _pairing_eq2_printed,
+    _printed_identity_lindbladian,
+    _rotate,
+    _same,
+    _time_average,
+)
+from keldysh.paper.checks._sec2a_pairing import check_pairing
+from keldysh.paper.checks._sec2a_printed import (
+    printed_eq6,
+    printed_eq9,
+    printed_eq11,
+    printed_eq12,
+    printed_eq13,
+    printed_eq14,
+)
+from keldysh.paper.checks._sec2a_steady_state import check_steady_state
 
 __all__ = [
     "ORDER",
@@ -42,390 +77,18 @@ __all__ = [
     "printed_eq11",
     "printed_eq13",
     "printed_eq14",
+    # shared tools re-exported from keldysh.paper.checks._common
+    "FIG4",
+    "LATEX_NAMES",
+    "differs",
+    "eom_latex",
+    "guarded",
+    "latex",
+    "rec",
+    "printed_eq12",
 ]
 
 ORDER = 20
-
-#: Parameters of the caption of Fig. 4 (Sect. II.C), used for measured errors.
-FIG4 = {"kappa_plus": -50, "v_minus": 10, "Omega": 0.5, "Gamma": 0.01, "gamma2": 0.001}
-
-_PRIMES = (
-    2,
-    3,
-    5,
-    7,
-    11,
-    13,
-    17,
-    19,
-    23,
-    29,
-    31,
-    37,
-    41,
-    43,
-    47,
-    53,
-    59,
-    61,
-    67,
-    71,
-    73,
-    79,
-    83,
-    89,
-    97,
-    101,
-    103,
-    107,
-    109,
-    113,
-    127,
-    131,
-    137,
-    139,
-    149,
-    151,
-    157,
-    163,
-    167,
-    173,
-    179,
-    181,
-    191,
-    193,
-    197,
-    199,
-)
-
-
-# --------------------------------------------------------------------------- helpers
-def _strict(x):
-    """SymPy object of ``x`` (SymPy or a number); strings are rejected, never parsed (strict sympify)."""
-    from sympy.core.sympify import _sympify as to_sympy_strict
-
-    return to_sympy_strict(x)
-
-
-def rec(
-    equation: str, section: str, status: str, note: str, printed: str = "", derived: str = "", why: str = ""
-) -> EquationRecord:
-    """Shorthand for :class:`~keldysh.paper.checks.EquationRecord`."""
-    return EquationRecord(
-        equation=equation, section=section, status=status, note=note, printed=printed, derived=derived, why=why
-    )
-
-
-def guarded(labels: Sequence[tuple[str, str]]) -> Callable:
-    """Decorate a group check: cache it, time it, and turn an exception into ``failed`` records.
-
-    ``labels`` lists ``(equation, section)`` of the records the group produces, so that a
-    crash still reports every equation of the group as ``failed``.
-    """
-
-    def deco(fn: Callable[[], list[EquationRecord]]) -> Callable[[], list[EquationRecord]]:
-        @cache
-        def cached() -> tuple[EquationRecord, ...]:
-            t0 = time.perf_counter()
-            try:
-                out = list(fn())
-            except Exception as exc:  # a crash is a failed check, reported, not hidden
-                msg = f"{fn.__name__} raised {type(exc).__name__}: {exc}"
-                out = [rec(eq, sec, "failed", msg) for eq, sec in labels]
-            dt = (time.perf_counter() - t0) / max(len(out), 1)
-            for r in out:
-                r.seconds = round(dt, 4)
-            return tuple(out)
-
-        @wraps(fn)
-        def wrapper() -> list[EquationRecord]:
-            from dataclasses import replace
-
-            return [replace(r) for r in cached()]
-
-        wrapper.labels = tuple(labels)  # type: ignore[attr-defined]
-        return wrapper
-
-    return deco
-
-
-def prime_points(symbols: Iterable, n: int = 3) -> list[dict]:
-    """``n`` substitutions giving every symbol a distinct ratio of primes (chempy-style).
-
-    Real symbols get ``p/q``; complex ones ``p/q + i r/s``; signs are not flipped, so the
-    points respect ``positive=True`` assumptions.
-    """
-    import sympy as sp
-
-    syms = sorted(set(symbols), key=str)
-    pts = []
-    k = 0
-    for _ in range(n):
-        pt = {}
-        for s in syms:
-            a = sp.Rational(_PRIMES[k % len(_PRIMES)], _PRIMES[(k + 7) % len(_PRIMES)])
-            k += 1
-            if s.is_real:
-                pt[s] = a
-            else:
-                b = sp.Rational(_PRIMES[k % len(_PRIMES)], _PRIMES[(k + 11) % len(_PRIMES)])
-                k += 1
-                pt[s] = a + sp.I * b
-        pts.append(pt)
-    return pts
-
-
-def _numeric_zero(value) -> bool:
-    """Zero test of a number: exact for (Gaussian) rationals, 60-digit evaluation for radicals.
-
-    The symbolic reduction is the proof; the point evaluation guards it (chempy-style).
-    """
-    import sympy as sp
-
-    value = _strict(value)
-    if value == 0:
-        return True
-    re_, im_ = value.as_real_imag() if not value.is_Rational else (value, 0)
-    if _strict(re_).is_Rational and _strict(im_).is_Rational:
-        return False
-    return abs(complex(sp.N(value, 60))) < 1e-45
-
-
-def _reduce(expr, reducer: str):
-    import sympy as sp
-
-    if reducer == "expand":
-        return sp.expand(expr)
-    if reducer == "cancel":  # rational functions: numerator of the combined fraction
-        num, _ = sp.fraction(sp.together(expr))
-        return sp.expand(num)
-    if reducer == "simplify":
-        return sp.simplify(expr)
-    raise ValueError(f"unknown reducer {reducer!r}")
-
-
-def is_identity(lhs, rhs, points: int = 3, reducer: str = "cancel") -> bool:
-    """True iff ``lhs - rhs`` reduces to 0 symbolically AND vanishes exactly at prime points.
-
-    ``reducer``: ``"expand"`` (polynomials/linear forms, e.g. equations of motion),
-    ``"cancel"`` (rational functions: the numerator of the combined fraction expands to 0)
-    or ``"simplify"`` (radicals, signs).
-    """
-
-    diff = _strict(lhs) - _strict(rhs)
-    if _reduce(diff, reducer) != 0:
-        return False
-    for pt in prime_points(diff.free_symbols, points):
-        if not _numeric_zero(
-            _reduce(diff.xreplace(pt), "expand" if reducer == "expand" else "cancel")
-            if reducer != "simplify"
-            else diff.xreplace(pt)
-        ):
-            return False
-    return True
-
-
-def differs(lhs, rhs, points: int = 2) -> bool:
-    """True iff ``lhs - rhs`` is non-zero at a point of distinct primes (an exact witness)."""
-
-    diff = _strict(lhs) - _strict(rhs)
-    for pt in prime_points(diff.free_symbols, points):
-        val = diff.xreplace(pt)
-        if not _numeric_zero(val):
-            return True
-    return False
-
-
-#: LaTeX names of the shorthand symbols used by the checks (see :mod:`keldysh.paper.checks.sec2b`)
-LATEX_NAMES = {
-    "|Delta|": r"|\Delta|",
-    "k": r"|\kappa_+|",
-    "w": r"|v_-|",
-    "g": r"\gamma_1\gamma_2",
-    "d": r"|\gamma_1 - \gamma_2|",
-    "dg": r"(\gamma_1 - \gamma_2)",
-    "V_a": r"|V|",
-    "sigma": r"\mathrm{sgn}\,\kappa_+",
-    "rho": r"\rho",
-}
-
-
-def latex(expr) -> str:
-    """``sympy.latex`` with the paper's notation for the shorthand symbols."""
-    import sympy as sp
-
-    expr = _strict(expr)
-    names = {s: LATEX_NAMES[s.name] for s in expr.free_symbols if getattr(s, "name", None) in LATEX_NAMES}
-    return sp.latex(expr, symbol_names=names)
-
-
-def eom_latex(eqs: dict[str, object], names: Sequence[str], tilde: bool = False) -> str:
-    """LaTeX of a set of equations of motion ``d<X>/dt = rhs``."""
-    lhs = {"n11": "n^{11}", "n22": "n^{22}", "n21": "n^{21}", "s21": "s^{21}"}
-    t = "\\tilde " if tilde else ""
-    return r" \\ ".join(rf"\frac{{d}}{{dt}}{t}{lhs[n]} = {latex(eqs[n])}" for n in names)
-
-
-# --------------------------------------------------------------------------- printed forms
-def printed_eq6() -> dict[str, object]:
-    """Eqs. (6a)-(6d) as printed (transcribed for comparison), ``Omega(t) = Omega cos(omega0 t)``."""
-    import sympy as sp
-
-    from keldysh.paper import symbols as S
-    from keldysh.paper.symbolic.master import n11, n21, n22, s21
-
-    Om = S.Omega * sp.cos(S.omega0 * S.t)
-    n12 = sp.conjugate(n21)
-    Dc, sc = sp.conjugate(S.Delta), sp.conjugate(s21)
-    I = sp.I
-    return {
-        "n11": -I * Om * (n12 - n21) + I * S.Delta * s21 - I * Dc * sc - 2 * S.Gamma1 * (n11 - S.f1),
-        "n22": -I * Om * (n21 - n12) + I * S.Delta * s21 - I * Dc * sc - 2 * S.Gamma2 * (n22 - S.f2),
-        "n21": I * (S.E2 - S.E1) * n21 - I * Om * (n22 - n11) - (S.Gamma2 + S.Gamma1) * n21,
-        "s21": I * (S.E2 + S.E1) * s21 + I * Dc * (n11 + n22 - 1) - (S.Gamma2 + S.Gamma1) * s21,
-    }
-
-
-def printed_eq9() -> dict[str, object]:
-    """Eqs. (9a)-(9d) as printed, in ``E = Et1 + Et2``, ``eps = Et2 - Et1``, ``Gamma = Gamma1 + Gamma2``."""
-    import sympy as sp
-
-    from keldysh.paper import symbols as S
-    from keldysh.paper.symbolic.master import n11, n21, n22, s21
-
-    n12 = sp.conjugate(n21)
-    Dc, sc = sp.conjugate(S.Delta), sp.conjugate(s21)
-    I, G, Om = sp.I, S.Gamma1 + S.Gamma2, S.Omega
-    return {
-        "n11": -sp.Rational(1, 2) * Om * (n12 - n21) + I * S.Delta * s21 - I * Dc * sc - 2 * S.Gamma1 * (n11 - S.f1),
-        "n22": -I / 2 * Om * (n21 - n12) + I * S.Delta * s21 - I * Dc * sc - 2 * S.Gamma2 * (n22 - S.f2),
-        "n21": (I * S.eps - G) * n21 - I / 2 * Om * (n22 - n11),
-        "s21": (I * S.E - G) * s21 + I * Dc * (n11 + n22 - 1),
-    }
-
-
-def _gammas():
-    from keldysh.paper import symbols as S
-
-    G = S.Gamma1 + S.Gamma2
-    return G, S.Gamma1 / G, S.Gamma2 / G
-
-
-def printed_eq12():
-    """Xi of Eq. (12) as printed."""
-    from keldysh.paper import symbols as S
-
-    G, g1, g2 = _gammas()
-    D4 = 4 * S.Delta_abs**2 / (S.E**2 + G**2)
-    return 4 * g1 * g2 + D4 + S.Omega**2 / (S.eps**2 + G**2) * (1 + D4)
-
-
-def printed_eq11():
-    """Eq. (11) as printed: ``(gamma1 - gamma2)/Xi Omega^2/(eps^2 + Gamma^2) (f1 - f2)``."""
-    from keldysh.paper import symbols as S
-
-    G, g1, g2 = _gammas()
-    return (g1 - g2) / printed_eq12() * S.Omega**2 / (S.eps**2 + G**2) * (S.f1 - S.f2)
-
-
-def printed_eq13():
-    """Eq. (13) as printed."""
-    from keldysh.paper import symbols as S
-
-    G, g1, g2 = _gammas()
-    return (S.E**2 + G**2) / (S.E**2 + G**2 + 4 * S.Delta_abs**2) * (g1 - g2)
-
-
-def printed_eq14():
-    """Eq. (14) as printed."""
-    from keldysh.paper import symbols as S
-
-    G, g1, g2 = _gammas()
-    return (
-        (S.E**2 + G**2)
-        / (S.E**2 + G**2 + S.Delta_abs**2 / (g1 * g2))
-        * (g1 - g2)
-        / (4 * g1 * g2)
-        * S.Omega**2
-        / (S.eps**2 + G**2)
-    )
-
-
-# --------------------------------------------------------------------------- Eq. 2, 5, identity
-def _pairing_eq2_printed(Delta):
-    """The pairing terms of Eq. (2) on one (k, -k) pair, transcribed literally (both terms)."""
-    import sympy as sp
-
-    from keldysh.paper.symbolic import fermions as F
-    from keldysh.paper.symbolic.master import K1, K2, MK1, MK2
-
-    sy = sp.Matrix([[0, -sp.I], [sp.I, 0]])
-    modes = {(+1, 1): K1, (+1, 2): K2, (-1, 1): MK1, (-1, 2): MK2}
-    first, second = {}, {}
-    for kk in (+1, -1):
-        for a in (1, 2):
-            for b in (1, 2):
-                cf = sy[a - 1, b - 1]
-                if cf == 0:
-                    continue
-                first = F.add(first, F.scale(F.mul(F.cdag(modes[kk, a]), F.cdag(modes[-kk, b])), sp.I / 2 * Delta * cf))
-                second = F.add(
-                    second, F.scale(F.mul(F.c(modes[kk, a]), F.c(modes[-kk, b])), -sp.I / 2 * sp.conjugate(Delta) * cf)
-                )
-    return F.normal_order(first), F.normal_order(second)
-
-
-def _pair_operator_B():
-    """``B = sum_k c_k^2+ c_{-k}^1+`` on one (k, -k) pair."""
-    from keldysh.paper.symbolic import fermions as F
-    from keldysh.paper.symbolic.master import K1, K2, MK1, MK2
-
-    return F.add(F.mul(F.cdag(K2), F.cdag(MK1)), F.mul(F.cdag(MK2), F.cdag(K1)))
-
-
-def _same(a, b) -> bool:
-    from keldysh.paper.symbolic import fermions as F
-
-    return F.is_zero(F.add(a, F.scale(b, -1)))
-
-
-def _adjoint_direct(X, O):
-    """``D^dagger[X] O = X^+ O X - {X^+ X, O}/2`` from the definition of D below Eq. (5)."""
-    import sympy as sp
-
-    from keldysh.paper.symbolic import fermions as F
-
-    Xd = F.dagger(X)
-    anti = F.add(F.mul(Xd, X, O), F.mul(O, Xd, X))
-    return F.normal_order(F.add(F.mul(Xd, O, X), F.scale(anti, -sp.Rational(1, 2))))
-
-
-def _adjoint_printed_identity(X, O):
-    """The identity printed after Eq. (6): ``[X^+, O] X + X^+ [O, X]``."""
-    from keldysh.paper.symbolic import fermions as F
-
-    Xd = F.dagger(X)
-    return F.add(F.mul(F.comm(Xd, O), X), F.mul(Xd, F.comm(O, X)))
-
-
-def _printed_identity_lindbladian(rate_factor: int):
-    """The pair Lindbladian whose dissipator uses the printed identity (no 1/2)."""
-    from keldysh.paper.symbolic import fermions as F
-    from keldysh.paper.symbolic.lindblad import QuadraticLindbladian
-    from keldysh.paper.symbolic.master import pair_lindbladian
-
-    base = pair_lindbladian("lab", rate_factor)
-
-    class _Printed(QuadraticLindbladian):
-        def adjoint(self, O):  # noqa: D401 - same contract as the parent
-            import sympy as sp
-
-            out = F.scale(F.comm(self.H, O), sp.I)
-            for rate, X in self.jumps:
-                out = F.add(out, F.scale(_adjoint_printed_identity(X, O), rate))
-            return F.normal_order(out)
-
-    return _Printed(base.n_modes, base.H, base.jumps)
 
 
 @guarded([("2", "II.A"), ("5", "II.A"), ("6 (text)", "II.A")])
@@ -504,7 +167,7 @@ def check_model() -> list[EquationRecord]:
                 "5",
                 "II.A",
                 "failed",
-                f"rate-1 differs={rate1_ok}, rate-2 reproduces Eq. 6={rate2_ok}, relax={relax1}, coh={coh1}",
+                f"rate-1 differs={rate1_ok}, rate-2 reproduces Eq. (6)={rate2_ok}, relax={relax1}, coh={coh1}",
             )
         )
 
@@ -538,7 +201,7 @@ def check_model() -> list[EquationRecord]:
                 derived=r"\mathrm{tr}(O\mathcal D[X]\rho) = \tfrac12\left(\langle[X^\dagger,O]X\rangle"
                 r" + \langle X^\dagger[O,X]\rangle\right)",
                 why=(
-                    "From D[X]rho = X rho X+ - {X+X, rho}/2 (the definition below Eq. 5), tr(O D[X]rho) = "
+                    "From D[X]rho = X rho X+ - {X+X, rho}/2 (the definition below Eq. (5)), tr(O D[X]rho) = "
                     "<X+ O X - (X+X O + O X+X)/2> = ([X+,O]X + X+[O,X])/2; the printed right-hand side is twice that."
                 ),
             )
@@ -550,7 +213,7 @@ def check_model() -> list[EquationRecord]:
     return out
 
 
-# --------------------------------------------------------------------------- Eq. 6
+# --------------------------------------------------------------------------- Eq. (6)
 @guarded([("6a", "II.A"), ("6b", "II.A"), ("6c", "II.A"), ("6d", "II.A")])
 def check_lab_eom() -> list[EquationRecord]:
     """Eqs. (6a)-(6d): lab-frame equations of motion from Eq. (5) with rates 2 Gamma_a."""
@@ -575,42 +238,7 @@ def check_lab_eom() -> list[EquationRecord]:
     return out
 
 
-# --------------------------------------------------------------------------- Eqs. 7-9
-def _rotate(op, G, theta):
-    """``exp(i theta G) op exp(-i theta G)`` for ``G`` diagonal in the modes (words are eigen-operators)."""
-    import sympy as sp
-
-    from keldysh.paper.symbolic import fermions as F
-
-    out = {}
-    for w, cf in op.items():
-        word = {w: sp.Integer(1)}
-        cm = F.comm(G, word)
-        lam = cm.get(w, 0)
-        if not _same(cm, F.scale(word, lam)):
-            raise AssertionError(f"word {w} is not an eigen-operator of ad_G")
-        out = F.add(out, {w: cf * sp.exp(sp.I * theta * lam)})
-    return out
-
-
-def _number(mode):
-    from keldysh.paper.symbolic import fermions as F
-
-    return F.mul(F.cdag(mode), F.c(mode))
-
-
-def _time_average(expr):
-    """Keep the part of ``expr`` that does not oscillate in ``t`` (RWA): exponentials rewritten in ``z``."""
-    import sympy as sp
-
-    from keldysh.paper import symbols as S
-
-    z = sp.Symbol("z")
-    e = sp.expand(sp.expand(expr.rewrite(sp.exp)).subs(sp.exp(sp.I * S.omega0 * S.t), z))
-    e = sp.expand(e.subs(S.t, sp.log(z) / (sp.I * S.omega0)))
-    return sp.expand(sum(term for term in sp.Add.make_args(e) if term.as_coeff_exponent(z)[1] == 0))
-
-
+# --------------------------------------------------------------------------- Eqs. (7)-(9)
 @guarded(
     [("7", "II.A"), ("8", "II.A"), ("9 (text)", "II.A"), ("9a", "II.A"), ("9b", "II.A"), ("9c", "II.A"), ("9d", "II.A")]
 )
@@ -627,7 +255,7 @@ def check_rwa() -> list[EquationRecord]:
     half = sp.Rational(1, 2)
     Gc = F.add(F.scale(_number(c1), half), F.scale(_number(c2), -half))
     Ga = F.add(F.scale(_number(a1), half), F.scale(_number(a2), -half))
-    # ---- Eq. (7): U = U_c x U_a leaves H_sys-bath (Eq. 4) static
+    # ---- Eq. (7): U = U_c x U_a leaves H_sys-bath (Eq. (4)) static
     t1, t2 = sp.symbols("t_1 t_2")
     Hsb = F.add(
         F.scale(F.add(F.mul(F.cdag(c1), F.c(a1)), F.mul(F.cdag(a1), F.c(c1))), t1),
@@ -749,7 +377,7 @@ def check_rwa() -> list[EquationRecord]:
                 printed=r"\tilde n^{12}_k = n^{12}_k e^{-i\omega_0 t},\quad \tilde n^{21}_k = n^{21}_k e^{i\omega_0 t}",
                 derived=r"\tilde n^{12}_k = n^{12}_k e^{i\omega_0 t},\quad \tilde n^{21}_k = n^{21}_k e^{-i\omega_0 t}",
                 why=(
-                    "n^{21} = <c2+ c1> evolves as exp(i(E_2 - E_1)t) (Eq. 6c), so with eps = E_2 - E_1 - omega_0 "
+                    "n^{21} = <c2+ c1> evolves as exp(i(E_2 - E_1)t) (Eq. (6c)), so with eps = E_2 - E_1 - omega_0 "
                     "the slow variable is n^{21} e^{-i omega_0 t}; it also follows from the printed "
                     "c~1 = c1 e^{-i omega_0 t/2}, c~2 = c2 e^{i omega_0 t/2}. With the printed phase Eq. (9c) would read "
                     "d n~21/dt = (i(eps + 2 omega_0) - Gamma) n~21 + ..., not static."
@@ -802,285 +430,6 @@ def check_rwa() -> list[EquationRecord]:
             )
         )
     return out
-
-
-# --------------------------------------------------------------------------- Eqs. 10-14
-def _fig4_numbers():
-    """Gamma1, Gamma2, Omega of the Fig. 4 caption (Gamma = 1e-2, gamma2 = 1e-3, Omega = 0.5)."""
-    import sympy as sp
-
-    G = sp.Rational(1, 100)
-    g2 = sp.Rational(1, 1000)
-    return {"Gamma1": G * (1 - g2), "Gamma2": G * g2, "Omega": sp.Rational(1, 2)}
-
-
-def _num(expr, values) -> float:
-    import sympy as sp
-
-    return float(sp.N(expr.xreplace(values), 30))
-
-
-@guarded([("10", "II.A"), ("11", "II.A"), ("12", "II.A"), ("13", "II.A"), ("14", "II.A")])
-def check_steady_state() -> list[EquationRecord]:
-    """Eqs. (10)-(14): the steady state of Eq. (9) and its limits."""
-    import sympy as sp
-
-    from keldysh.paper import symbols as S
-    from keldysh.paper.symbolic import master as M
-
-    out = []
-    G, g1, g2 = _gammas()
-    x = sp.Symbol("x")
-    # ---- Eq. (10)
-    s_der = M.anomalous_expr().xreplace({M.steady_state()["Deltabar"]: sp.conjugate(S.Delta)})
-    s_pr = -sp.conjugate(S.Delta) / (S.E + sp.I * G) * x
-    ok10 = is_identity(s_der, s_pr)
-    # independent route: the printed s21 makes the derived Eq. (9d) vanish (it is linear in s21: unique root)
-    rhs9d = M.rwa_eom(2, "E_eps")["s21"].subs(M.n22, x + 1 - M.n11)
-    ok10b = sp.expand(rhs9d).coeff(M.s21) != 0 and is_identity(rhs9d.xreplace({M.s21: s_pr}), 0)
-    out.append(
-        rec(
-            "10",
-            "II.A",
-            "verified" if ok10 and ok10b else "failed",
-            "exact steady state of the derived Eq. (9) (Cramer's rule, complex Delta): s21 = -Delta* x/(E + i Gamma), "
-            "x = n11 + n22 - 1; same from Eq. (9d) = 0",
-            printed=r"\tilde s^{21} = " + latex(s_pr),
-            derived=r"\tilde s^{21} = " + latex(s_der),
-        )
-    )
-
-    # ---- Eqs. (11)-(12)
-    exact = M.population_deviation_expr("exact")
-    p11 = printed_eq11()
-    at_T0 = {S.f1: 1, S.f2: 0}
-    ok11 = is_identity(exact.xreplace(at_T0), p11.xreplace(at_T0))
-    neglected_zero = sp.cancel(sp.together((exact - p11).subs(S.f2, 1 - S.f1))) == 0
-    neglected_nonzero = differs(exact, p11)
-    status = "verified" if ok11 and neglected_zero and neglected_nonzero else "failed"
-    note11 = (
-        "exact at T = 0 (f1 = 1, f2 = 0): equals the derived steady state of Eq. (9) (cancel + 3 prime points); "
-        "for general f1, f2 the difference is the neglected term, which vanishes on f1 + f2 = 1"
-    )
-    out.append(
-        rec(
-            "11",
-            "II.A",
-            status,
-            note11,
-            printed="x = " + latex(p11),
-            derived="x = " + latex(M.population_deviation_expr("eq11")),
-        )
-    )
-    out.append(
-        rec(
-            "12",
-            "II.A",
-            status,
-            "Xi as printed is the normalised denominator of the exact x at T = 0 (Eq. 11 check)",
-            printed=r"\Xi = " + latex(printed_eq12()),
-            derived="x = " + latex(M.population_deviation_expr("eq11")),
-        )
-    )
-
-    # ---- Eq. (13): Omega -> infinity; exact relation x11 = x13/(1 + delta)
-    x11 = M.population_deviation_expr("eq11")
-    x13d = M.population_deviation_expr("eq13")
-    p13 = printed_eq13()
-    D4 = 4 * S.Delta_abs**2 / (S.E**2 + G**2)
-    R = S.Omega**2 / (S.eps**2 + G**2)
-    delta13 = (4 * g1 * g2 + D4) / (R * (1 + D4))
-    ok13 = is_identity(x13d, p13) and is_identity(x11, p13 / (1 + delta13))
-    lim_ok = (
-        sp.simplify(
-            sp.limit(x11.subs({S.E: 0, S.eps: 0, S.Delta_abs: 1}), S.Omega, sp.oo) - p13.subs({S.E: 0, S.Delta_abs: 1})
-        )
-        == 0
-    )
-    fv = _fig4_numbers()
-    vals = {S.Gamma1: fv["Gamma1"], S.Gamma2: fv["Gamma2"], S.Omega: fv["Omega"], S.E: 0, S.Delta_abs: 0}
-    r0 = abs(_num(p13, {**vals, S.eps: 0}) / _num(x11, {**vals, S.eps: 0}) - 1)
-    rW = abs(_num(p13, {**vals, S.eps: fv["Omega"]}) / _num(x11, {**vals, S.eps: fv["Omega"]}) - 1)
-    half_vals = {
-        S.Gamma1: sp.Rational(6, 1000),
-        S.Gamma2: sp.Rational(4, 1000),
-        S.Omega: sp.Rational(1, 2),
-        S.E: 0,
-        S.Delta_abs: 0,
-        S.eps: sp.Rational(1, 2),
-    }
-    rH = abs(_num(p13, half_vals) / _num(x11, half_vals) - 1)
-    out.append(
-        rec(
-            "13",
-            "II.A",
-            "asymptotic" if ok13 and lim_ok else "failed",
-            "leading order of Eq. (11) as Omega -> oo (derived limit = printed); exactly x11 = x13/(1 + d), "
-            "d = (4 g1 g2 + D)(eps^2 + Gamma^2)/((1 + D) Omega^2), D = 4|Delta|^2/(E^2 + Gamma^2), i.e. relative error "
-            f"O(Gamma^2/Omega^2) at resonance; measured at Fig. 4 parameters (Delta = 0): {r0:.1e} at eps = 0, "
-            f"{rW:.1e} at |eps| = Omega; {rH:.2f} at |eps| = Omega if gamma1 = 0.6, gamma2 = 0.4 (the window |eps| < Omega "
-            "needs 4 gamma1 gamma2 << 1)",
-            printed="x = " + latex(p13),
-            derived="x = " + latex(x13d),
-        )
-    )
-
-    # ---- Eq. (14): leading order in Omega^2
-    x14d = M.population_deviation_expr("eq14")
-    p14 = printed_eq14()
-    delta14 = R * (1 + D4) / (4 * g1 * g2 + D4)
-    ok14 = is_identity(x14d, p14) and is_identity(x11, p14 / (1 + delta14))
-    ser = sp.series(x11.subs({S.E: 1, S.eps: 2, S.Delta_abs: 3, S.Gamma1: 5, S.Gamma2: 7}), S.Omega, 0, 4).removeO()
-    ser_ok = sp.simplify(ser - p14.subs({S.E: 1, S.eps: 2, S.Delta_abs: 3, S.Gamma1: 5, S.Gamma2: 7})) == 0
-    v_half = {
-        S.Gamma1: sp.Rational(6, 1000),
-        S.Gamma2: sp.Rational(4, 1000),
-        S.Omega: sp.Rational(1, 500),
-        S.E: 0,
-        S.Delta_abs: 0,
-        S.eps: 0,
-    }
-    e_half = abs(_num(p14, v_half) / _num(x11, v_half) - 1)
-    v_fig6 = {
-        S.Gamma1: sp.Rational(1, 100) * (1 - sp.Rational(1, 10000)),
-        S.Gamma2: sp.Rational(1, 10**6),
-        S.Omega: sp.Rational(1, 500),
-        S.E: 0,
-        S.Delta_abs: 0,
-        S.eps: 0,
-    }
-    e_fig6 = abs(_num(p14, v_fig6) / _num(x11, v_fig6) - 1)
-    out.append(
-        rec(
-            "14",
-            "II.A",
-            "asymptotic" if ok14 and ser_ok else "failed",
-            "leading order of Eq. (11) in Omega^2 (series to O(Omega^4) = printed); exactly x11 = x14/(1 + d'), "
-            "d' = Omega^2 (1 + D)/((eps^2 + Gamma^2)(4 g1 g2 + D)): needs Omega^2 << 4 Gamma1 Gamma2 at resonance; "
-            f"measured at eps = E = Delta = 0, Omega = Gamma/5: {e_half:.3f} for gamma1 = 0.6, gamma2 = 0.4, "
-            f"{e_fig6:.0f} for gamma2 = 1e-4 (Fig. 6b: Eq. 14 does not apply, cf. Eqs. 30-33)",
-            printed="x = " + latex(p14),
-            derived="x = " + latex(x14d),
-        )
-    )
-    return out
-
-
-# --------------------------------------------------------------------------- Eqs. 15-17
-@guarded([("15", "II.B"), ("16", "II.B"), ("17", "II.B")])
-def check_pairing() -> list[EquationRecord]:
-    """Eqs. (15)-(17): mean-field decoupling of the pairing interaction, compared with Eqs. (2), (47b)."""
-    import sympy as sp
-
-    from keldysh.paper import symbols as S
-    from keldysh.paper.symbolic import fermions as F
-    from keldysh.paper.symbolic.master import K1, K2, MK1, MK2
-
-    out = []
-    B = _pair_operator_B()  # sum_k c_k^2+ c_{-k}^1+
-    Bd = F.dagger(B)
-    # the printed pair operator sum_k' c^2_{k'} c^2_{-k'} vanishes identically
-    printed_pair = F.add(F.mul(F.c(K2), F.c(MK2)), F.mul(F.c(MK2), F.c(K2)))
-    garbled_zero = F.is_zero(printed_pair)
-    # B^+ = sum_k' c^1_{-k'} c^2_{k'} is the pair annihilated by Phi = c^1 c^2 (Eq. 47b)
-    phi_pair = F.add(F.mul(F.c(MK1), F.c(K2)), F.mul(F.c(K1), F.c(MK2)))
-    phi_ok = _same(Bd, phi_pair)
-    # mean field of H_ee = s (V/Vol) B B^+ with Delta* = (V/Vol) <B> (Eq. 17): H_MF = s (Delta B + Delta* B^+)
-    s = sp.Symbol("s")
-    Dl = S.Delta
-    Bav, Bdav = sp.symbols("Bbar Bdbar")  # <B>, <B^+> (c-numbers)
-    Vv = sp.Symbol("V_vol", positive=True)  # V / volume
-    HMF = F.add(F.scale(Bd, s * Vv * Bav), F.scale(B, s * Vv * Bdav))
-    HMF = {w: cf.subs({Vv * Bav: sp.conjugate(Dl), Vv * Bdav: Dl}) for w, cf in HMF.items()}
-    first, second = _pairing_eq2_printed(Dl)
-    eq2 = F.add(first, second)
-    diff = F.add(HMF, F.scale(eq2, -1))
-    sols = sp.solve([sp.expand(cf) for cf in diff.values()], s, dict=True)
-    s_derived = sols[0][s] if len(sols) == 1 else None
-    eq16_printed = F.add(F.scale(B, Dl), F.scale(Bd, sp.conjugate(Dl)))
-    printed_is_minus_eq2 = _same(eq16_printed, F.scale(eq2, -1))
-    # Eq. (48) saddle point: d/dDelta [-|Delta|^2/V + Delta Phibar + Delta* Phi] = 0
-    Db, Phi, Phib, V = sp.symbols("Deltabar Phi Phibar V")
-    sad = sp.solve(sp.diff(-Dl * Db / V + Dl * Phib + Db * Phi, Dl), Db)
-    ok17 = sad == [V * Phib]
-    if garbled_zero and phi_ok and s_derived == -1:
-        out.append(
-            rec(
-                "15",
-                "II.B",
-                "erratum",
-                "fermion algebra: sum_k' c^2_k' c^2_-k' = 0 on every (k',-k') pair, so H_ee as printed vanishes; the "
-                "pair annihilated must be c^1_-k' c^2_k' (Phi = c^1 c^2, Eq. 47b) and the sign -V (S_ee = +V PhiBar Phi)",
-                printed=r"H_{e-e} = \frac{1}{\mathcal V}\sum_{k,k'} V c^{2\dagger}_k c^{1\dagger}_{-k} c^2_{k'} c^2_{-k'}",
-                derived=r"H_{e-e} = -\frac{1}{\mathcal V}\sum_{k,k'} V c^{2\dagger}_k c^{1\dagger}_{-k} c^1_{-k'} c^2_{k'}",
-                why=(
-                    "The printed annihilated pair c^2_k' c^2_-k' is odd under k' -> -k', so its sum over k' is zero; the "
-                    "Hermitian partner of c^2+_k c^1+_-k is c^1_-k c^2_k. The sign: S_ee = +V PhiBar Phi (Eq. 47b) means "
-                    "H_ee = -V PhiBar Phi, and only this sign makes the mean-field term equal to Eq. (2) with Delta* "
-                    "of Eq. (17) (V > 0 attractive)."
-                ),
-            )
-        )
-    else:
-        out.append(rec("15", "II.B", "failed", f"garbled-zero={garbled_zero} phi={phi_ok} s={s_derived}"))
-    if s_derived == -1 and printed_is_minus_eq2:
-        out.append(
-            rec(
-                "16",
-                "II.B",
-                "erratum",
-                "mean field of the derived Eq. (15), B B+ -> <B> B+ + B <B+>, with Delta* = V <B>/Vol (Eq. 17): solved for "
-                "the sign s of H_ee = s V B B+ matching Eq. (2): s = -1; the printed Eq. (16) is -(pairing of Eq. 2)",
-                printed=r"\sum_k\left(\Delta c^{2\dagger}_k c^{1\dagger}_{-k} + \Delta^* c^1_k c^2_{-k}\right)",
-                derived=r"-\sum_k\left(\Delta c^{2\dagger}_k c^{1\dagger}_{-k} + \Delta^* c^1_{-k} c^2_{k}\right)"
-                r" = \frac{i}{2}\Delta\sum c^{\alpha\dagger}_k\sigma^y_{\alpha\beta}c^{\beta\dagger}_{-k} + \mathrm{h.c.}",
-                why=(
-                    "Eq. (16) has the opposite sign of the pairing term of Eq. (2), which Eqs. (6d), (9d), (10) and "
-                    "the Keldysh action (47b)-(48) (H_MF = -(Delta PhiBar + Delta* Phi)) all use; with the printed sign "
-                    "and Eq. (17), Eq. (21) would flip."
-                ),
-            )
-        )
-    else:
-        out.append(rec("16", "II.B", "failed", f"s={s_derived}, printed = -Eq.2: {printed_is_minus_eq2}"))
-    out.append(
-        rec(
-            "17",
-            "II.B",
-            "verified" if ok17 and s_derived == -1 else "failed",
-            "Delta* = V int(dk) <c^2+ c^1+> is the saddle point of Eq. (48) (d/dDelta: -Delta*/V + PhiBar = 0) and, with "
-            "the derived Eqs. (15)-(16), reproduces the pairing term of Eq. (2) exactly; (dk) = d^dk/(2 pi)^d",
-            printed=r"\Delta^* = \int(dk)\,V\langle c^{2\dagger}_k c^{1\dagger}_{-k}\rangle",
-            derived=r"\Delta^* = V\langle\bar\Phi\rangle",
-        )
-    )
-    return out
-
-
-def run_script(*groups: Callable[[], list[EquationRecord]], stream=None) -> int:
-    """Body of a ``derivations/*.py`` script: run the group checks, print each record, return the exit status.
-
-    For every record: the label, section and status, the derived form (LaTeX), the printed form
-    and, for an erratum, why.  Returns 1 if any record ``failed``, else 0.
-    """
-    import sys
-
-    stream = stream or sys.stdout
-    failed = 0
-    for group in groups:
-        doc = (group.__doc__ or group.__name__).strip().splitlines()[0]
-        stream.write(f"== {doc}\n")
-        for r in group():
-            stream.write(f"\nEq. ({r.equation}) [{r.section}]: {r.status.upper()}\n")
-            stream.write(f"  derived: {r.derived}\n" if r.derived else "")
-            stream.write(f"  printed: {r.printed}\n" if r.printed else "")
-            if r.status == "erratum":
-                stream.write(f"  why:     {r.why}\n")
-            stream.write(f"  check:   {r.note}\n")
-            failed += r.status == "failed"
-        stream.write("\n")
-    stream.write(f"{'FAILED: ' + str(failed) + ' record(s)' if failed else 'all records passed'}\n")
-    return 1 if failed else 0
 
 
 GROUPS = {
