@@ -1,10 +1,13 @@
 """`keldysh reproduce`: files, summary.json shape and agreement with the gap solver (Figs. 4-6)."""
 
 import json
+from datetime import datetime
 
 import pytest
 
+import keldysh
 from keldysh.cli import main
+from keldysh.commands import reproduce
 
 
 def test_reproduce_fig5_quick(tmp_path, capsys):
@@ -35,7 +38,20 @@ def test_reproduce_fig5_quick(tmp_path, capsys):
     assert c["delta_average_last_10pct"] == pytest.approx(c["delta_steady_state"], rel=1e-3)
     for name in blk["files"]:
         assert (out / name).stat().st_size > 0
-    assert any(n.endswith(".png") for n in blk["files"]) and any(n.endswith(".csv") for n in blk["files"])
+    # one figure file with both panels, as PNG and as PDF, next to the CSV data
+    assert {"fig5.png", "fig5.pdf", "fig5_V5_delta.csv", "fig5_V5_s21.csv"} <= set(blk["files"])
+    # provenance: package version, ISO-8601 UTC timestamps, the parameters of the run
+    assert blk["version"] == keldysh.__version__
+    started, finished = (datetime.fromisoformat(blk[k]) for k in ("started", "finished"))
+    assert started.utcoffset().total_seconds() == 0 and started <= finished
+    par = blk["parameters"]
+    assert par["mode"] == "quick" and par["reference"] is False and par["t_max"] == 6000.0
+    assert par["panels"][""]["preset"] == "fig5" and par["panels"][""]["V"] == [5.0]
+    assert par["panels"][""]["model"]["Omega"] == 0.5 and par["panels"][""]["run"]["t_max"] == 6000.0
+    # the agreement checks: all decided ones pass (this run converges: Fig. 5 relaxes fast)
+    status = {ch["check"]: ch["status"] for ch in blk["checks"]}
+    assert status["steady_state"] == status["s21_eq10"] == status["nambu"] == status["stable"] == "pass"
+    assert "fail" not in status.values()
 
 
 def test_reproduce_merges_summaries(tmp_path, capsys):
@@ -76,3 +92,31 @@ def test_reproduce_bad_input_exits_2(tmp_path, argv, capsys):
     assert rc == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
+
+
+def test_reproduce_failed_check_exits_1(tmp_path, capsys, monkeypatch):
+    """A failed agreement check: exit status 1 and one line per failed check naming it; files still written.
+
+    Treating a 20-unit run as the reference run makes its steady-state checks decide, and they fail
+    (|Delta| is nowhere near the gap equation yet).
+    """
+    monkeypatch.setattr(reproduce, "_reference", lambda args, mode: True)
+    out = tmp_path / "r"
+    rc = main(["reproduce", "fig5", "--quick", "--t-max", "20", "--out", str(out), "--quiet", "--no-stability"])
+    assert rc == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert sorted(line.split(": ")[3] for line in lines) == ["s21_eq10", "steady_state"]
+    assert all(line.startswith("keldysh reproduce: check failed: fig5 V = 5: ") for line in lines)
+    saved = json.loads((out / "summary.json").read_text())["fig5"]
+    assert {ch["check"] for ch in saved["checks"] if ch["status"] == "fail"} == {"s21_eq10", "steady_state"}
+    assert (out / "fig5.png").stat().st_size > 0
+
+
+def test_reproduce_check_tolerance_decides(tmp_path, capsys, monkeypatch):
+    """The checks that hold for any run length decide always: a zero tolerance on the (rounding-sized)
+    phase mode fails, in a shortened run too."""
+    monkeypatch.setitem(reproduce.TOLERANCES, "phase_mode", 0.0)
+    rc = main(["reproduce", "fig5", "--quick", "--t-max", "20", "--out", str(tmp_path), "--quiet"])
+    assert rc == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "fig5 V = 5: phase_mode:" in line and "(tolerance 0)" in line

@@ -25,11 +25,13 @@ from keldysh.meanfield.gap import Integrand  # noqa: E402
 from keldysh.meanfield.quadrature import build_grid  # noqa: E402
 from keldysh.models.bcs import bcs_pair_model, bcs_values  # noqa: E402
 from keldysh.models.laser import laser_model, laser_values  # noqa: E402
+from keldysh.plotting import STYLE  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "complete_condition.png"
 
 
 def main() -> None:
+    plt.rcParams.update(STYLE)  # the package's one figure style (keldysh.plotting)
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
     model, vals = bcs_pair_model(), bcs_values()  # the mean-field contract's model
     rc = kd.solve_gap(model, 1.0, vals)
@@ -47,7 +49,7 @@ def main() -> None:
     ax.semilogy(
         runl.times, np.abs(runl.Delta), color="C3", label=r"paper's Fig. 4 model, $V = 5$, from the in-phase $|\Delta|$"
     )
-    ax.axhline(rl.delta, color="C3", ls=":", lw=1, label=rf"in-phase (Eq. 18): $|\Delta| = {rl.delta:.4f}$")
+    ax.axhline(rl.delta, color="C3", ls=":", lw=1, label=rf"in-phase (Eq. (18)): $|\Delta| = {rl.delta:.4f}$")
     ax.set_xlabel(r"time $t$ (units of $\hbar/$energy)")
     ax.set_ylabel(r"$|\Delta(t)|$")
     ax.set_ylim(1e-14, 1)

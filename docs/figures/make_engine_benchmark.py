@@ -25,6 +25,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from keldysh.plotting import STYLE  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_SIZES = (2, 3, 4, 5, 6, 7, 10, 14, 20, 30, 50, 70, 100, 140, 200)
 QUTIP_SIZES = (2, 3, 4, 5, 6, 7)
@@ -51,6 +53,7 @@ def measure(b, repeat: int = 5):
 
 
 def main(out: Path = Path(__file__).with_name("engine_chain_benchmark.png")) -> Path:
+    plt.rcParams.update(STYLE)  # the package's one figure style (keldysh.plotting)
     b = _bench()
     rows, q = measure(b)
     Ns = np.array(ENGINE_SIZES)

@@ -1,7 +1,7 @@
 """``keldysh check``: re-derive the paper equation by equation and print the verdicts.
 
 Runs :func:`keldysh.paper.checks.all_records` (every module of :mod:`keldysh.paper.checks`, e.g.
-``sec2a`` for Eqs. 2-17, ``sec2b`` for Eqs. 18-33) and prints one row per printed
+``sec2a`` for Eqs. (2)-(17), ``sec2b`` for Eqs. (18)-(33)) and prints one row per printed
 equation: its label, section, status (verified / erratum / asymptotic / failed) and a
 one-line note.  ``--json`` prints the records (with the printed form, the derived form
 and, for errata, why) as a JSON array.  The exit status is 0 iff no shown record failed.
@@ -57,7 +57,7 @@ def _progress(args: argparse.Namespace):
 
     total = len(check_modules())
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a declared dependency
 
         def cb(name: str) -> None:

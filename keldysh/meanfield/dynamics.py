@@ -9,6 +9,7 @@ A stationary rotating solution shows as ``Delta(t) = |Delta| e^{-2 i omega t}``.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,24 +18,36 @@ from typing import Any
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from keldysh.errors import ParameterError, check_finite, check_positive
+from keldysh.errors import ParameterError, check_finite, check_int, check_positive, shown
 from keldysh.meanfield._kernels import bilinear_rhs
 from keldysh.meanfield.model import MeanFieldModel
 from keldysh.meanfield.numeric import covariance_master, kernel
 from keldysh.meanfield.quadrature import build_grid
+from keldysh.results import ArrayResultMixin
 
 __all__ = ["simulate", "MeanFieldRun"]
 
 
 @dataclass
-class MeanFieldRun:
-    """``Delta(t)`` of :func:`simulate` (``Delta`` complex) and run diagnostics."""
+class MeanFieldRun(ArrayResultMixin):
+    """``Delta(t)`` of :func:`simulate` (``Delta`` complex) and run diagnostics.
+
+    ``to_xarray()`` / ``to_dataframe()`` (dimension ``t``), ``save`` / ``load`` (version,
+    parameters and time recorded; :mod:`keldysh.results`).
+    """
 
     times: np.ndarray
     Delta: np.ndarray
     V: float
     params: dict[str, float]
     diagnostics: dict[str, Any] = field(default_factory=dict)
+
+    _DIMS = {"times": "t", "Delta": "t"}
+    _COORDS = {"t": "times"}
+    _LONG_NAMES = {"times": "time t", "Delta": "order parameter Delta(t) (complex)"}
+
+    def _summary(self) -> list[tuple[str, str]]:
+        return [("V", f"{self.V:g}"), ("t_end", f"{self.times[-1]:g}"), ("final |Delta|", f"{abs(self.Delta[-1]):.6g}")]
 
     def frequency(self, fraction: float = 0.25) -> float:
         """``omega`` of ``Delta ~ e^{-2 i omega t}`` fitted on the last ``fraction`` of the run."""
@@ -106,15 +119,25 @@ def simulate(
         raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
     V = check_finite("V", V)
     t_max = check_positive("t_max", t_max)
-    if not isinstance(samples, int) or not 2 <= samples <= 10**6:
-        raise ParameterError("samples", "must be an integer in 2..1e6")
+    samples = check_int("samples", samples, 2, 10**6)
+    order = check_int("order", order, 2, 32)
+    rtol = check_positive("rtol", rtol)
+    if not rtol < 0.1:
+        raise ParameterError("rtol", f"must be < 0.1 (got {rtol!r})")
+    if Delta0 is not None:
+        if isinstance(Delta0, (str, bytes, bool)) or not isinstance(Delta0, numbers.Number):
+            raise ParameterError("Delta0", f"must be a (complex) number (got {shown(Delta0)})")
+        try:
+            Delta0 = complex(Delta0)
+        except (TypeError, ValueError, OverflowError, ArithmeticError):
+            raise ParameterError("Delta0", f"must be a (complex) number (got {shown(Delta0)})") from None
+        if not (math.isfinite(Delta0.real) and math.isfinite(Delta0.imag)):
+            raise ParameterError("Delta0", f"must be finite (got {shown(Delta0)})")
     vals = model.resolve(values)
     grid, _ = build_grid(model, vals, order)
     nd = model.node_data(grid.k, grid.w, vals)
     scale = float(max(np.abs(nd.h0).max(), np.abs(nd.M).max(), 1e-12))
     D0 = complex(1e-3 * scale if Delta0 is None else Delta0)
-    if not math.isfinite(abs(D0)):
-        raise ParameterError("Delta0", "must be finite")
     G0 = covariance_master(nd, kernel(nd, D0, 0.0))
     shape = G0.shape
 

@@ -1,18 +1,18 @@
-"""The self-consistent gap equation (Eqs. 17-19, and Eq. 51 for the Keldysh route).
+"""The self-consistent gap equation (Eqs. (17)-(19), and Eq. (51) for the Keldysh route).
 
-Every route writes the gap equation for real ``|Delta|`` as
+Every route writes the gap equation for real ``|Delta|`` as::
 
     1 + V * int (dk) g(k; |Delta|) = 0 ,                                    (*)
 
 with a *kernel* ``g``:
 
 * ``method="master"``: ``g = x(k, |Delta|) E_k / (E_k^2 + Gamma^2)`` with the exact
-  steady-state population deviation ``x = n11 + n22 - 1`` of Eq. (9) (Eqs. 10-12 at T = 0).
+  steady-state population deviation ``x = n11 + n22 - 1`` of Eq. (9) (Eqs. (10)-(12) at T = 0).
   This is Eq. (18): only the part of ``s21`` in phase with ``Delta^*`` enters.
 * ``method="eq19"``: the same with the ``Omega >> Gamma`` populations of Eq. (13), i.e.
   Eq. (19) (integrated over the model's momentum cutoff, as for the paper's V_c = 2.14).
 * ``method="keldysh"`` / ``"keldysh-eq55"``: the saddle point of Eq. (51) from the
-  resummed ring diagrams (Eq. 53) or the linear + cubic truncation (Eqs. 54-55);
+  resummed ring diagrams (Eq. (53)) or the linear + cubic truncation (Eqs. (54)-(55));
   provided by :mod:`keldysh.paper.solvers.saddle`.
 
 At ``|Delta| = 0`` (*) gives the threshold ``V_c = -1 / int (dk) g(k; 0)``, and a solution
@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from keldysh.errors import ParameterError, check_finite
+from keldysh.errors import ParameterError, check_finite, shown
 from keldysh.paper.quadrature import MomentumGrid, momentum_grid
+from keldysh.results import ResultMixin, _num
 
 __all__ = ["GapResult", "solve_gap", "critical_coupling", "gap_sweep", "kernel_master", "kernel_eq19", "get_kernel"]
 
@@ -71,7 +72,7 @@ def _population_kernel(kind: str, model: Any, grid: MomentumGrid, delta: float) 
 
 
 def kernel_master(model: Any, grid: MomentumGrid, delta: float) -> np.ndarray:
-    """Kernel of Eq. (18) with the exact steady-state populations of Eq. (9) (Eqs. 10-12)."""
+    """Kernel of Eq. (18) with the exact steady-state populations of Eq. (9) (Eqs. (10)-(12))."""
     return _population_kernel("exact", model, grid, delta)
 
 
@@ -85,8 +86,10 @@ def get_kernel(model: Any, method: str | None) -> tuple[str, Kernel]:
     methods: dict[str, str] = model.gap_methods()
     if method is None:
         method = next(iter(methods))
-    if method not in methods:
-        raise ParameterError("method", f"unknown method {method!r} for this model; choose one of {', '.join(methods)}")
+    if not isinstance(method, str) or method not in methods:
+        raise ParameterError(
+            "method", f"unknown method {shown(method)} for this model; choose one of {', '.join(methods)}"
+        )
     mod_name, fn_name = methods[method].split(":")
     try:
         mod = importlib.import_module(mod_name)
@@ -96,9 +99,9 @@ def get_kernel(model: Any, method: str | None) -> tuple[str, Kernel]:
 
 
 # ------------------------------------------------------------------------------ result
-@dataclass
-class GapResult:
-    """Solution of the gap equation (Eqs. 17-19 / 51).
+@dataclass(repr=False)
+class GapResult(ResultMixin):
+    """Solution of the gap equation (Eqs. (17)-(19)/(51)).
 
     Attributes
     ----------
@@ -112,8 +115,8 @@ class GapResult:
     converged : bool
         Root found (or absence of a solution established) with the requested accuracy.
     reason : str
-        Empty when superconducting; otherwise the physical reason (sign rule of Eq. 21,
-        or ``|V| < V_c``, Eq. 22).
+        Empty when superconducting; otherwise the physical reason (sign rule of Eq. (21),
+        or ``|V| < V_c``, Eq. (22)).
     sign_required : int
         The sign V must have for a solution (``-sgn int g(k; 0)``).
     params : dict
@@ -135,6 +138,18 @@ class GapResult:
     @property
     def superconducting(self) -> bool:
         return self.delta > 0
+
+    def _summary(self) -> list[tuple[str, str]]:
+        items = [
+            ("delta", _num(self.delta, 10)),
+            ("V", _num(self.V)),
+            ("V_c", _num(self.V_c, 10)),
+            ("method", self.method),
+            ("converged", str(self.converged)),
+        ]
+        if self.reason:
+            items.append(("reason", repr(self.reason if len(self.reason) <= 60 else self.reason[:57] + "...")))
+        return items
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (``inf`` becomes ``null``)."""
@@ -180,14 +195,14 @@ def _sign_rule_text(model: Any, need: int) -> str:
         return f"{txt} ({model.sign_rule_note()})"
     if hasattr(model, "gamma1") and hasattr(model, "kappa_plus") and model.kappa_plus != 0:
         txt += (
-            f" (Eq. 21: sgn V = sgn(gamma2 - gamma1) * sgn(kappa_+) = "
+            f" (Eq. (21): sgn V = sgn(gamma2 - gamma1) * sgn(kappa_+) = "
             f"{int(np.sign(model.gamma2 - model.gamma1)):+d} * {int(np.sign(model.kappa_plus)):+d} in the paper's limit)"
         )
     return txt
 
 
 def _threshold_note(model: Any) -> str:
-    return model.threshold_note() if hasattr(model, "threshold_note") else "Eq. 22 at this cutoff"
+    return model.threshold_note() if hasattr(model, "threshold_note") else "Eq. (22) at this cutoff"
 
 
 def solve_gap(
@@ -203,9 +218,9 @@ def solve_gap(
 ) -> GapResult:
     """Solve the self-consistent gap equation for ``|Delta|``.
 
-    Implements Eq. (18) (``method="master"``, exact populations of Eq. 9), Eq. (19)
-    (``method="eq19"``, populations of Eq. 13) and the Keldysh saddle point Eq. (51)
-    (``method="keldysh"``: resummed Eq. 53; ``"keldysh-eq55"``: Eq. 55).
+    Implements Eq. (18) (``method="master"``, exact populations of Eq. (9)), Eq. (19)
+    (``method="eq19"``, populations of Eq. (13)) and the Keldysh saddle point Eq. (51)
+    (``method="keldysh"``: resummed Eq. (53); ``"keldysh-eq55"``: Eq. (55)).
 
     Parameters
     ----------
@@ -246,7 +261,10 @@ def solve_gap(
     if V == 0:
         raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
     if isinstance(order, bool) or not isinstance(order, int) or not 2 <= order <= 64:
-        raise ParameterError("order", f"must be an integer in 2..64 Gauss-Legendre nodes per panel (got {order!r})")
+        raise ParameterError(
+            "order", f"must be an integer in 2..64 Gauss-Legendre nodes per panel (got {shown(order)})"
+        )
+    rtol = check_finite("rtol", rtol)
     if not (0 < rtol < 1e-2):
         raise ParameterError("rtol", f"must lie in (0, 1e-2) (got {rtol})")
     method, kernel = get_kernel(model, method)
@@ -280,7 +298,7 @@ def solve_gap(
     F = lambda d: 1.0 + V * integral(d)  # noqa: E731  F(0) < 0 above threshold, F(inf) = 1
     if abs(V) <= V_c:
         # Below threshold the Delta = 0 test is negative, but a finite-|Delta| branch can still
-        # exist when the kernel is not monotonic (v_+ != 0, Eqs. 25/46): scan for it.
+        # exist when the kernel is not monotonic (v_+ != 0, Eqs. (25)/(46)): scan for it.
         hit = _scan_finite_branch(F, getattr(model, "Gamma", 1.0)) if scan_bistable else None
         if hit is None:
             return done(
@@ -344,7 +362,7 @@ def _vanishing_reason(model: Any, grid: MomentumGrid, I0_abs: float) -> str:
         )
     if getattr(model, "Omega", None) == 0:
         return (
-            "there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. 11), so the "
+            "there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. (11)), so the "
             "kernel vanishes and V_c is infinite"
         )
     if (
@@ -354,10 +372,10 @@ def _vanishing_reason(model: Any, grid: MomentumGrid, I0_abs: float) -> str:
     ):
         return (
             "the pair energy E = Etilde_1 + Etilde_2 vanishes identically (v_+ = kappa_+ = 0): the in-phase kernel "
-            "x E/(E^2 + Gamma^2) (Eq. 18) is zero and V_c is infinite"
+            "x E/(E^2 + Gamma^2) (Eq. (18)) is zero and V_c is infinite"
         )
     if I0_abs == 0:
-        return "the gap kernel vanishes identically (no population inversion, Eq. 11); V_c is infinite"
+        return "the gap kernel vanishes identically (no population inversion, Eq. (11)); V_c is infinite"
     return "the gap kernel integrates to zero (its positive and negative parts cancel); V_c is infinite"
 
 
@@ -375,7 +393,7 @@ def _scan_finite_branch(F: Callable[[float], float], scale: float) -> tuple[floa
 
 
 def critical_coupling(model: Any, method: str | None = None, *, order: int = 12) -> float:
-    """The threshold ``V_c = 1/|int (dk) g(k; 0)|`` of the gap equation (Eq. 22 at the model's cutoff)."""
+    """The threshold ``V_c = 1/|int (dk) g(k; 0)|`` of the gap equation (Eq. (22) at the model's cutoff)."""
     res = solve_gap(model, 1.0, method, order=order, estimate_error=False)
     return res.V_c
 

@@ -32,13 +32,17 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from keldysh.errors import ParameterError, check_finite
+from keldysh.results import ArrayResultMixin, _num
 
 __all__ = ["StabilityResult", "linear_stability", "steady_state", "jacobian"]
+
+#: largest momentum grid of the dense eigenproblem (dimension 6 N; N = 1000 is ~0.6 GB per matrix)
+MAX_NODES = 1000
 
 
 def steady_state(model: Any, grid: Any, delta: complex, mats: tuple | None = None) -> np.ndarray:
@@ -46,7 +50,7 @@ def steady_state(model: Any, grid: Any, delta: complex, mats: tuple | None = Non
 
     Exact (a 6 x 6 linear solve per node; the free pairing block ``i E_k - Gamma`` is never
     singular for ``Gamma > 0``).  At ``Delta = 0`` this is the unpaired state under the laser
-    (Eqs. 11-12 at ``Delta = 0``, ``s21 = 0``); at the self-consistent ``Delta`` it is the
+    (Eqs. (11)-(12) at ``Delta = 0``, ``s21 = 0``); at the self-consistent ``Delta`` it is the
     steady state of the dynamics, whose ``s21`` is Eq. (10).
 
     Returns
@@ -63,7 +67,7 @@ def steady_state(model: Any, grid: Any, delta: complex, mats: tuple | None = Non
 
 
 def _coupling(Ar: np.ndarray, Ai: np.ndarray, K: np.ndarray, u: np.ndarray) -> tuple:
-    """``b_{r,i} = dF/d(Re, Im Delta)`` at ``u`` and ``g_{r,i} = d(Re, Im Delta)/du`` (Eq. 18)."""
+    """``b_{r,i} = dF/d(Re, Im Delta)`` at ``u`` and ``g_{r,i} = d(Re, Im Delta)/du`` (Eq. (18))."""
     N = u.shape[0]
     ua = np.concatenate([u, np.ones((N, 1))], axis=1)
     b_r = np.einsum("kij,kj->ki", Ar[:, :6, :], ua).ravel()
@@ -77,7 +81,7 @@ def _coupling(Ar: np.ndarray, Ai: np.ndarray, K: np.ndarray, u: np.ndarray) -> t
 
 
 def jacobian(model: Any, grid: Any, K: np.ndarray, u: np.ndarray, mats: tuple | None = None) -> np.ndarray:
-    """Jacobian ``dF/du`` (``6N x 6N``) of Eq. (9) with ``Delta^* = sum_k K_k s21_k`` (Eq. 18) at ``u``."""
+    """Jacobian ``dF/du`` (``6N x 6N``) of Eq. (9) with ``Delta^* = sum_k K_k s21_k`` (Eq. (18)) at ``u``."""
     from keldysh.paper.solvers.dynamics import block_matrices
 
     A0, Ar, Ai = mats if mats is not None else block_matrices(model, grid, check=False)
@@ -93,8 +97,8 @@ def jacobian(model: Any, grid: Any, K: np.ndarray, u: np.ndarray, mats: tuple | 
     return J
 
 
-@dataclass
-class StabilityResult:
+@dataclass(repr=False)
+class StabilityResult(ArrayResultMixin):
     """Spectrum of the linearised self-consistent dynamics about a steady state.
 
     Attributes
@@ -129,10 +133,69 @@ class StabilityResult:
     params: dict[str, Any]
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
+    _DIMS: ClassVar[dict[str, str]] = {"eigenvalues": "mode"}
+    _LONG_NAMES: ClassVar[dict[str, str]] = {
+        "eigenvalues": "eigenvalues of the Jacobian of Eqs. (9) + (18), by decreasing real part"
+    }
+
     @property
     def stable(self) -> bool:
         """All modes but the phase mode decay."""
         return self.growth_rate < 0
+
+    def _summary(self) -> list[tuple[str, str]]:
+        o = self.oscillation
+        return [
+            ("V", _num(self.V)),
+            ("delta", _num(self.delta)),
+            ("stable", str(self.stable)),
+            ("growth_rate", _num(self.growth_rate, 4)),
+            ("period", _num(o.get("period"), 4)),
+            ("decay_time", _num(o.get("decay_time"), 4)),
+            ("slowest_decay_time", _num(self.slowest_decay_time, 4)),
+        ]
+
+    def plot(self, ax: Any = None, *, zoom: float | None = 30.0) -> Any:
+        """The spectrum in the complex plane: ``Im lambda`` against ``Re lambda``.
+
+        The mode that carries the relaxation of ``|Delta|`` (``oscillation``) is circled and the
+        phase mode marked.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; default a new figure (``matplotlib.pyplot.subplots``).
+        zoom : float or None
+            Show the window ``|Re lambda|, |Im lambda| <= zoom |lambda_osc|`` around the origin
+            (the slow modes; the spectrum reaches out to the fast, strongly damped nodes);
+            ``None``: every eigenvalue.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        if zoom is not None and not (isinstance(zoom, (int, float)) and math.isfinite(zoom) and zoom > 0):
+            raise ParameterError("zoom", f"must be > 0 or None (got {zoom!r})")
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        lam = np.asarray(self.eigenvalues)
+        ax.plot(lam.real, lam.imag, ".", ms=3, color="0.35", label="eigenvalues")
+        lo = self.oscillation.get("eigenvalue")
+        if lo is not None:
+            pair = ([lo.real, lo.real], [lo.imag, -lo.imag])
+            ax.plot(*pair, "o", mfc="none", ms=9, color="C3", label=r"relaxation of $|\Delta|$")
+        if self.phase_mode is not None:
+            ax.plot([self.phase_mode.real], [self.phase_mode.imag], "x", ms=8, color="C0", label="phase mode")
+        if zoom is not None and lo is not None and abs(lo) > 0:
+            w = zoom * abs(lo)
+            ax.set_xlim(-w, 0.1 * w)
+            ax.set_ylim(-w, w)
+        ax.axvline(0.0, color="k", lw=0.6)
+        ax.set_xlabel(r"Re $\lambda$")
+        ax.set_ylabel(r"Im $\lambda$")
+        return ax
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (the full spectrum is left out; complex numbers as [re, im])."""
@@ -175,7 +238,7 @@ def linear_stability(
     order: int = 3,
     delta: float | None = None,
 ) -> StabilityResult:
-    """Linearise the self-consistent dynamics (Eq. 9 + Eq. 18) about its steady state.
+    """Linearise the self-consistent dynamics (Eq. (9) + Eq. (18)) about its steady state.
 
     Parameters
     ----------
@@ -195,21 +258,32 @@ def linear_stability(
     -------
     StabilityResult
     """
+    from keldysh.paper.params import LaserModel
     from keldysh.paper.quadrature import momentum_grid
     from keldysh.paper.solvers.dynamics import _projection_weights, block_matrices
     from keldysh.paper.solvers.gap import solve_gap
 
     wall0 = time.perf_counter()
+    if not isinstance(model, LaserModel):
+        raise ParameterError("model", f"must be a LaserModel, e.g. keldysh.preset('fig4') (got {type(model).__name__})")
     V = check_finite("V", V)
     if V == 0:
         raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
+    if delta is not None:  # validated before any work
+        delta = check_finite("delta", delta)
+        if delta < 0:
+            raise ParameterError("delta", f"must be >= 0 (got {delta})")
+    param = "order" if grid is None else "grid"
     if grid is None:
         grid = momentum_grid(model, order=order)
+    if grid.E.size > MAX_NODES:
+        raise ParameterError(
+            param,
+            f"{grid.E.size} momentum nodes make a dense {6 * grid.E.size}-dimensional eigenproblem; "
+            f"at most {MAX_NODES} nodes (lower the order)",
+        )
     if delta is None:
         delta = solve_gap(model, V, "master", grid=grid, estimate_error=False).delta
-    delta = check_finite("delta", delta)
-    if delta < 0:
-        raise ParameterError("delta", f"must be >= 0 (got {delta})")
     mats = block_matrices(model, grid, check=False)
     K = _projection_weights(model, grid, V, "eq18")
     u = steady_state(model, grid, delta, mats)
