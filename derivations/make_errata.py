@@ -49,23 +49,33 @@ def _label(r) -> str:
     return f"Eq. ({m.group(1)})" + (f", {m.group(2)}" if m.group(2) else "")
 
 
+def _prose(text: str) -> str:
+    """Plain-text formulas as Markdown text: ``*`` and ``_`` escaped, so that ``c^2+_k c^1+_-k`` or
+    ``Delta* ... Delta*`` are not read as emphasis (on the documentation site and on GitHub)."""
+    return text.replace("*", "\\*").replace("_", "\\_")
+
+
 def _first_sentence(text: str) -> str:
     parts = re.split(r"(?<!Eq)(?<!Eqs)(?<!cf)(?<!i\.e)(?<!e\.g)\.\s", text, maxsplit=1)
     first = parts[0] + ("." if len(parts) > 1 else "")
-    return first.replace("|", "\\|")
+    return _prose(first).replace("|", "\\|")
 
 
 def render(records) -> str:
     """The Markdown text of ``docs/errata.md`` for the given records."""
     errata = [r for r in records if r.status == "erratum"]
     lines = [HEADER, f"{len(errata)} errata.", "", "| Equation | Section | What is wrong |", "|---|---|---|"]
-    for r in errata:
-        lines.append(f"| [{_label(r)}](#{_anchor(r)}) | {r.section} | {_first_sentence(r.why)} |")
+    titles = [_title(r) for r in errata]
+    anchors = [_slug(t) for t in titles]
+    if len(set(anchors)) != len(anchors):
+        dup = sorted({a for a in anchors if anchors.count(a) > 1})
+        raise ValueError(f"two errata would share the anchor(s) {dup}: make their equation labels distinct")
+    for r, anchor in zip(errata, anchors):
+        lines.append(f"| [{_label(r)}](#{anchor}) | {r.section} | {_first_sentence(r.why)} |")
     lines.append("")
-    for r in errata:
+    for r, title in zip(errata, titles):
         lines += [
-            f'<a id="{_anchor(r)}"></a>',
-            f"## {_label(r)} (Sect. {r.section})",
+            f"## {title}",
             "",
             "Printed:",
             "",
@@ -75,17 +85,27 @@ def render(records) -> str:
             "",
             f"$$ {r.derived} $$",
             "",
-            f"Why: {r.why}",
+            f"Why: {_prose(r.why)}",
             "",
-            f"Check: {r.note}",
+            f"Check: {_prose(r.note)}",
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _anchor(r) -> str:
-    raw = f"eq-{r.equation}-{r.section}".lower()
-    return "".join(ch if ch.isalnum() else "-" for ch in raw).strip("-")
+def _title(r) -> str:
+    """The section heading of one erratum, ``Eq. (5) (Sect. II.A)``."""
+    return f"{_label(r)} (Sect. {r.section})"
+
+
+def _slug(title: str) -> str:
+    """The anchor of a Markdown heading as GitHub and MyST (``myst_heading_anchors``) spell it.
+
+    Lower case, every character other than a letter, digit, ``_``, ``-`` or space dropped, spaces
+    turned into ``-``: ``Eq. (6), text (Sect. II.A)`` -> ``eq-6-text-sect-iia``.  The table links
+    to these anchors, so they work on the documentation site and in the repository alike.
+    """
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
 
 
 def main(argv=None) -> int:

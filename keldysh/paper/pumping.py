@@ -1,19 +1,19 @@
-"""Sect. III numerically: the optically pumped two-band semiconductor (Eqs. 34-46).
+"""Sect. III numerically: the optically pumped two-band semiconductor (Eqs. (34)-(46)).
 
 :class:`PumpingModel` implements the model protocol of :mod:`keldysh.paper.quadrature` and
 :func:`keldysh.solve_gap`.  Near the surface S (``E_1(k) + E_2(-k) = 0``) with ``q`` the
-momentum perpendicular to S:
+momentum perpendicular to S::
 
     E_1(q)  = E1_S + v_1 q + kappa_1 q^2,     E_2(-q) = -E1_S + v_2 q + kappa_2 q^2,
     E(q)    = E_1 + E_2(-q) = v_+ q + kappa_+ q^2,
 
 ``v_{1,2} = (v_+ -+ v_-)/2``, ``kappa_{1,2} = (kappa_+ -+ kappa_-)/2``; the quasi-equilibrium
-occupations (Eq. 34) ``f_1 = n_F(E_1 - mu_1)``, ``f_2 = n_F(E_2(-q) - mu_2)`` at temperature
-``T`` and ``N(q) = f_1 + f_2 - 1`` (Eq. 44).  The measure is ``(dk) = N0 |v_-| dq`` with the
+occupations (Eq. (34)) ``f_1 = n_F(E_1 - mu_1)``, ``f_2 = n_F(E_2(-q) - mu_2)`` at temperature
+``T`` and ``N(q) = f_1 + f_2 - 1`` (Eq. (44)).  The measure is ``(dk) = N0 |v_-| dq`` with the
 paper's 1D reduction ``N0 |v_-| = 1/(2 pi)`` by default (as for :class:`~keldysh.paper.params.LaserModel`).
 
-The gap equation (Eq. 41, derived in :mod:`keldysh.paper.symbolic.pumping`) is
-``1 + V int (dk) g = 0`` with ``g = E x / (E^2 + Gamma_12^2)`` and
+The gap equation (Eq. (41), derived in :mod:`keldysh.paper.symbolic.pumping`) is
+``1 + V int (dk) g = 0`` with ``g = E x / (E^2 + Gamma_12^2)`` and::
 
     x = N Gamma_1 Gamma_2 (E^2 + Gamma_12^2)
         / (Gamma_1 Gamma_2 (E^2 + Gamma_12^2) + Gamma Gamma_12 |Delta|^2),   Gamma = Gamma_1 + Gamma_2 .
@@ -75,19 +75,19 @@ DEFAULTS: dict[str, float] = {
 
 @dataclass(frozen=True)
 class PumpingModel(NearResonanceMeasure):
-    """Optically pumped two-band semiconductor of Sect. III (Eqs. 34-41).
+    """Optically pumped two-band semiconductor of Sect. III (Eqs. (34)-(41)).
 
     Parameters
     ----------
     mu1, mu2 : float
-        Quasi-chemical potentials of bands 1 and 2 (Eq. 34), measured from the gate
+        Quasi-chemical potentials of bands 1 and 2 (Eq. (34)), measured from the gate
         potential ``mu = 0``.
     T : float
         Lattice temperature (>= 0), enters ``n_F`` of Eq. (34).
     Gamma1, Gamma2 : float
-        Intraband relaxation rates (> 0): populations relax at ``2 Gamma_a`` (Eq. 35).
+        Intraband relaxation rates (> 0): populations relax at ``2 Gamma_a`` (Eq. (35)).
     Gamma12 : float
-        Decay rate of the pair amplitude (> 0; Eq. 35).  ``Gamma12 = Gamma1 + Gamma2`` is the
+        Decay rate of the pair amplitude (> 0; Eq. (35)).  ``Gamma12 = Gamma1 + Gamma2`` is the
         Lindblad value; a larger one is a pure pair dephasing (see
         :mod:`keldysh.paper.symbolic.pumping`).
     v_plus, kappa_plus : float
@@ -138,7 +138,7 @@ class PumpingModel(NearResonanceMeasure):
     # ------------------------------------------------------------------ derived
     @property
     def Gamma(self) -> float:
-        """``Gamma = Gamma1 + Gamma2`` (``gamma_a = Gamma_a / Gamma``, Eq. 37)."""
+        """``Gamma = Gamma1 + Gamma2`` (``gamma_a = Gamma_a / Gamma``, Eq. (37))."""
         return self.Gamma1 + self.Gamma2
 
     @property
@@ -194,7 +194,7 @@ class PumpingModel(NearResonanceMeasure):
         return out
 
     def grid_fields(self, q) -> dict[str, Any]:
-        """``E, E1, E2m`` (= ``E_2(-q)``), ``f1, f2`` (Eq. 34) and ``N = f1 + f2 - 1`` on the nodes."""
+        """``E, E1, E2m`` (= ``E_2(-q)``), ``f1, f2`` (Eq. (34)) and ``N = f1 + f2 - 1`` on the nodes."""
         import numpy as np
 
         q = np.asarray(q, dtype=float)
@@ -209,16 +209,16 @@ class PumpingModel(NearResonanceMeasure):
         return {"exact": "keldysh.paper.pumping:kernel_exact", "printed": "keldysh.paper.pumping:kernel_printed"}
 
     def sign_rule_note(self) -> str:
-        """The paper's sign rule for this model, for messages (Eq. 43)."""
+        """The paper's sign rule for this model, for messages (Eq. (43))."""
         N = N_on_surface(self)
         return (
-            f"Eq. 43: sgn V = -sgn(kappa_+) sgn(N) = {-int(math.copysign(1, self.kappa_plus)):+d} x "
+            f"Eq. (43): sgn V = -sgn(kappa_+) sgn(N) = {-int(math.copysign(1, self.kappa_plus)):+d} x "
             f"{(0 if N == 0 else int(math.copysign(1, N))):+d} (N = {N:.6g} on S)"
         )
 
     def threshold_note(self) -> str:
-        """Which printed threshold the numerical V_c corresponds to (Eq. 44)."""
-        return "Eq. 44 at this cutoff"
+        """Which printed threshold the numerical V_c corresponds to (Eq. (44))."""
+        return "Eq. (44) at this cutoff"
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -258,9 +258,9 @@ def model_from_options(options: dict[str, float | None]) -> PumpingModel:
     return PumpingModel(**kw)
 
 
-# ------------------------------------------------------------------ kernels (Eq. 41)
+# ------------------------------------------------------------------ kernels (Eq. (41))
 def kernel_func() -> Callable:
-    """NumPy callable of the derived kernel ``g(E, |Delta|, Gamma1, Gamma2, Gamma12, N)`` (Eq. 41)."""
+    """NumPy callable of the derived kernel ``g(E, |Delta|, Gamma1, Gamma2, Gamma12, N)`` (Eq. (41))."""
     from keldysh.paper.build import lambdified
 
     def expr():
@@ -294,9 +294,9 @@ def kernel_printed(model: PumpingModel, grid: Any, delta: float) -> Any:
     return a * E * grid.N / (a * (E**2 + model.Gamma12**2) + delta**2)
 
 
-# ------------------------------------------------------------------ closed forms (Eqs. 42-46)
+# ------------------------------------------------------------------ closed forms (Eqs. (42)-(46))
 def N_on_surface(model: PumpingModel) -> float:
-    """``N = n_F(E_1, mu_1) + n_F(E_2(-k), mu_2) - 1`` on S (``q = 0``; Eq. 44)."""
+    """``N = n_F(E_1, mu_1) + n_F(E_2(-k), mu_2) - 1`` on S (``q = 0``; Eq. (44))."""
     f = model.grid_fields([0.0])
     return float(f["N"][0])
 
@@ -310,7 +310,7 @@ def sign_rule_eq43(model: PumpingModel) -> int:
 def quartic_integral(kappa: float, B: float, U: float | None = None) -> float:
     """``int_{-U}^{U} kappa q^2 / (kappa^2 q^4 + B^2) dq`` (``U = None``: the real line, ``pi/sqrt 2`` form).
 
-    Closed form of :func:`keldysh.paper.symbolic.pumping.quartic_integral_expr` (Eqs. 42, A13-A15).
+    Closed form of :func:`keldysh.paper.symbolic.pumping.quartic_integral_expr` (Eqs. (42), (A13)-(A15)).
     """
     kappa = check_finite("kappa", kappa)
     B = check_positive("B", B)
@@ -328,7 +328,7 @@ def quartic_integral(kappa: float, B: float, U: float | None = None) -> float:
 
 
 def _B(model: PumpingModel, delta: float) -> float:
-    """``B^2 = Gamma12^2 + |Delta|^2 Gamma12 Gamma / (Gamma1 Gamma2)`` (derived Eq. 41 with ``E = kappa q^2``)."""
+    """``B^2 = Gamma12^2 + |Delta|^2 Gamma12 Gamma / (Gamma1 Gamma2)`` (derived Eq. (41) with ``E = kappa q^2``)."""
     return math.sqrt(model.Gamma12**2 + delta**2 * model.Gamma12 * model.Gamma / (model.Gamma1 * model.Gamma2))
 
 
@@ -428,7 +428,7 @@ def v_plus_bound_eq46_printed(model: PumpingModel, V: float) -> float:
 
 
 def line_integral(kappa: float, v_plus: float, B: float) -> float:
-    """``int_R dq E/(E^2 + B^2)`` for ``E = v_+ q + kappa q^2`` in closed form (used for Eq. 46).
+    """``int_R dq E/(E^2 + B^2)`` for ``E = v_+ q + kappa q^2`` in closed form (used for Eq. (46)).
 
     ``E - iB = kappa u^2 - w`` with ``u = q + v_+/(2 kappa)`` and ``w = v_+^2/(4 kappa) + iB``, so the
     integral is ``Re[i pi / sqrt(kappa w)]`` (``kappa > 0``, root in the upper half plane) or
@@ -450,14 +450,14 @@ def line_integral(kappa: float, v_plus: float, B: float) -> float:
 
 
 def gap_rhs_max(model: PumpingModel, V: float) -> tuple[float, float]:
-    """``max_{B >= Gamma12} |V| N0|v_-| |N| |I(B)|`` on the real line, ``I`` of :func:`line_integral` (Eq. 46).
+    """``max_{B >= Gamma12} |V| N0|v_-| |N| |I(B)|`` on the real line, ``I`` of :func:`line_integral` (Eq. (46)).
 
     The derived Eq. (41) with ``E = v_+ q + kappa_+ q^2`` and uniform ``N`` reads
     ``1 = |V| N0|v_-| |N| |I(B)|`` with ``B^2 = Gamma12^2 + |Delta|^2 Gamma Gamma12/(Gamma1 Gamma2)``,
     so a non-zero ``|Delta|`` exists iff the maximum is >= 1.  Returns ``(maximum, B_at_max)``.
     The unconstrained maximum over ``B`` is ``(pi/sqrt 2) |V| N0|v_-| |N| / |v_+|``: the existence
-    condition is exactly ``|v_+| <= sqrt(|kappa_+| Gamma12) |V| / V_c`` (Eq. 46 derived, ``V_c`` of
-    Eq. 44) whenever the maximiser lies above ``Gamma12``.
+    condition is exactly ``|v_+| <= sqrt(|kappa_+| Gamma12) |V| / V_c`` (Eq. (46) derived, ``V_c`` of
+    Eq. (44)) whenever the maximiser lies above ``Gamma12``.
     """
     import numpy as np
     from scipy.optimize import minimize_scalar

@@ -1,25 +1,25 @@
-"""Appendix numerically: the laser-driven three-band semiconductor (Eqs. A1-A15).
+"""Appendix numerically: the laser-driven three-band semiconductor (Eqs. (A1)-(A15)).
 
 :class:`ThreeBandModel` implements the model protocol of :mod:`keldysh.paper.quadrature` and
 :func:`keldysh.solve_gap`.  Near the resonant surface (``q`` perpendicular to it),
 ``eps = v_- q + kappa_- q^2`` and ``E = v_+ q + kappa_+ q^2`` as in Sect. II.B.1; the measure is
 ``(dk) = N0 |v_-| dq`` (``1/(2 pi)`` by default).
 
-Populations (Eq. A11 -> A12, derived in :mod:`keldysh.paper.symbolic.threeband`) in the weak-pairing
+Populations (Eq. (A11) -> (A12), derived in :mod:`keldysh.paper.symbolic.threeband`) in the weak-pairing
 limit of the Appendix (populations at ``Delta = 0``):
 
     x = n11 + n22 - 1 = -n33 = -Gamma1 R / (Gamma3 (Gamma1 + Gamma2) + R (Gamma1 + 2 Gamma3)),
     R = Omega^2 / (2 tau (eps^2 + tau^-2)) ,
 
 with ``Gamma1`` (2 -> 3), ``Gamma2`` (2 -> 1), ``Gamma3`` (3 -> 1) population rates and ``1/tau``
-the total interband dephasing rate.  The gap kernel is ``g = E x/(E^2 + Gamma12^2)`` (Eq. A13,
+the total interband dephasing rate.  The gap kernel is ``g = E x/(E^2 + Gamma12^2)`` (Eq. (A13),
 with the package's sign convention V > 0 attractive).
 
 What the Appendix determines.  Its populations do not depend on ``|Delta|`` (weak-pairing
 limit), so the gap equation fixes the *threshold* ``V_c`` and the sign rule (A14), not
 ``|Delta|``.  (Beyond that limit the mean-field model has no steady state with ``Delta != 0``:
 pair creation changes the electron number of each ``(k, -k)`` pair while every dissipator
-of Eq. A11 conserves it, so a number-restoring process would have to be added.)
+of Eq. (A11) conserves it, so a number-restoring process would have to be added.)
 :func:`keldysh.solve_gap` therefore gives ``V_c`` and the sign rule for this model;
 ``THRESHOLD_ONLY = True`` marks it.
 """
@@ -72,19 +72,19 @@ DEFAULTS: dict[str, float] = {
 
 @dataclass(frozen=True)
 class ThreeBandModel(NearResonanceMeasure):
-    """Three-band model of the Appendix (Eqs. A1-A15).
+    """Three-band model of the Appendix (Eqs. (A1)-(A15)).
 
     Parameters
     ----------
     Omega : float
         Rabi frequency of the 1 <-> 2 drive (>= 0; the RWA coupling is ``Omega/2``).
     tau : float
-        Dephasing time (> 0): ``n21`` decays at ``1/tau`` (Eq. A11); physical when
+        Dephasing time (> 0): ``n21`` decays at ``1/tau`` (Eq. (A11)); physical when
         ``1/tau >= (Gamma1 + Gamma2)/2``.
     Gamma1, Gamma2, Gamma3 : float
-        Population rates 2 -> 3, 2 -> 1 and 3 -> 1 (Eq. A11).  ``Gamma1 > 0`` and ``Gamma3 > 0``.
+        Population rates 2 -> 3, 2 -> 1 and 3 -> 1 (Eq. (A11)).  ``Gamma1 > 0`` and ``Gamma3 > 0``.
     Gamma12 : float
-        Decay rate of the pair amplitude (Eq. A9).
+        Decay rate of the pair amplitude (Eq. (A9)).
     v_minus, v_plus, kappa_plus, kappa_minus : float
         ``eps = v_- q + kappa_- q^2``, ``E = v_+ q + kappa_+ q^2`` near the resonance.
     kmax : float
@@ -107,7 +107,7 @@ class ThreeBandModel(NearResonanceMeasure):
     N0: float | None = None
     name: str = field(default="threeband", compare=False)
 
-    #: the Appendix fixes V_c and the sign rule, not |Delta| (see the module docstring)
+    #: the Appendix fixes V_c and the sign rule, not ``|Delta|`` (see the module docstring)
     THRESHOLD_ONLY = True
 
     def __post_init__(self) -> None:
@@ -152,7 +152,7 @@ class ThreeBandModel(NearResonanceMeasure):
         return out
 
     def grid_fields(self, q) -> dict[str, Any]:
-        """``E``, ``eps`` and the weak-pairing population deviation ``x`` (Eq. A12 derived)."""
+        """``E``, ``eps`` and the weak-pairing population deviation ``x`` (Eq. (A12) derived)."""
         import numpy as np
 
         q = np.asarray(q, dtype=float)
@@ -168,12 +168,12 @@ class ThreeBandModel(NearResonanceMeasure):
         }
 
     def sign_rule_note(self) -> str:
-        """The paper's sign rule for this model, for messages (Eq. A14)."""
-        return f"Eq. A14: sgn V = sgn(kappa_+) = {sign_rule_eq_a14(self):+d}"
+        """The paper's sign rule for this model, for messages (Eq. (A14))."""
+        return f"Eq. (A14): sgn V = sgn(kappa_+) = {sign_rule_eq_a14(self):+d}"
 
     def threshold_note(self) -> str:
-        """Which printed threshold the numerical V_c corresponds to (Eq. A15 in the large-Rabi limit)."""
-        return "Eq. A13 at this cutoff; Eq. A15 for Omega -> oo"
+        """Which printed threshold the numerical V_c corresponds to (Eq. (A15) in the large-Rabi limit)."""
+        return "Eq. (A13) at this cutoff; Eq. (A15) for Omega -> oo"
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -208,7 +208,7 @@ def model_from_options(options: dict[str, float | None]) -> ThreeBandModel:
     return ThreeBandModel(name="threeband", **kw)
 
 
-# ------------------------------------------------------------------ populations (Eq. A12)
+# ------------------------------------------------------------------ populations (Eq. (A12))
 def population_func() -> Callable:
     """NumPy callable ``x(eps, Omega, tau, Gamma1, Gamma2, Gamma3)`` of the derived Eq. (A12)."""
     from keldysh.paper.build import lambdified
@@ -251,7 +251,7 @@ def rabi_window(model: ThreeBandModel) -> float:
     return math.sqrt(e2) if e2 > 0 else 0.0
 
 
-# ------------------------------------------------------------------ kernels (Eq. A13)
+# ------------------------------------------------------------------ kernels (Eq. (A13))
 def kernel_appendix(model: ThreeBandModel, grid: Any, delta: float) -> Any:
     """Eq. (A13) kernel ``g = E x / (E^2 + Gamma12^2)``; populations at ``Delta = 0`` (independent of ``delta``)."""
     E = grid.E
@@ -259,7 +259,7 @@ def kernel_appendix(model: ThreeBandModel, grid: Any, delta: float) -> Any:
 
 
 def kernel_large_rabi(model: ThreeBandModel, grid: Any, delta: float) -> Any:
-    """Eq. (A13) in the large-Rabi limit: ``x -> -Gamma1/(Gamma1 + 2 Gamma3)`` uniformly (Eq. A15)."""
+    """Eq. (A13) in the large-Rabi limit: ``x -> -Gamma1/(Gamma1 + 2 Gamma3)`` uniformly (Eq. (A15))."""
     E = grid.E
     return E * large_rabi_population(model) / (E**2 + model.Gamma12**2)
 

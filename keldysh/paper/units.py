@@ -14,7 +14,7 @@ unit ``E_u`` (in eV) and a velocity unit ``u`` (a fraction of c; default c itsel
   amplitude ``E_0 = sqrt(2 I / (c eps_0 n))``; with a dipole matrix element ``d`` the drive of
   Eq. (2), ``Omega cos(omega_0 t)``, has ``Omega = d E_0`` (an energy; ``hbar = 1``).
 
-The Conclusions' threshold (Eqs. 22, 44 without their ``sqrt 2/pi``):
+The Conclusions' threshold (Eqs. (22), (44) without their ``sqrt 2/pi``):
 ``|V| N0 |v_-| / (|kappa|^(1/2) Gamma^(1/2)) > 1``.  The combination is dimensionless in any
 ``d``: ``V N0`` is the dimensionless coupling (the analogue of BCS's ``V rho(k_F)``) and
 ``|v_-|/sqrt(|kappa| Gamma)`` is a pure number; with ``kappa = 1e-6 eV^-1 c^2``,
@@ -140,7 +140,7 @@ class UnitSystem:
         return value * self.energy_eV / self.energy(1.0, unit) / self.energy_eV
 
     def temperature(self, kelvin: float) -> float:
-        """Dimensionless ``k_B T / E_u`` (Eq. 5's ``n_F``)."""
+        """Dimensionless ``k_B T / E_u`` (Eq. (5)'s ``n_F``)."""
         if check_finite("T", kelvin) < 0:
             raise ParameterError("T", f"must be >= 0 K (got {kelvin})")
         return kelvin / self.temperature_K
@@ -241,8 +241,8 @@ def threshold_ratio(VN0: float, kappa: float, Gamma: float, v_minus: float, exac
     """``|V| N0 |v_-| / (|kappa|^(1/2) Gamma^(1/2))`` in any consistent units (Conclusions).
 
     With ``exact_prefactor`` the factor ``pi/sqrt 2`` of Eqs. (22) and (44) is included, so the
-    result is ``|V| / V_c`` for ``|gamma_1 - gamma_2| = 1`` (Eq. 22) or ``|N| = 1`` and
-    ``Gamma -> Gamma_12`` (Eq. 44), at infinite cutoff.
+    result is ``|V| / V_c`` for ``|gamma_1 - gamma_2| = 1`` (Eq. (22)) or ``|N| = 1`` and
+    ``Gamma -> Gamma_12`` (Eq. (44)), at infinite cutoff.
     """
     VN0 = check_finite("VN0", VN0)
     if VN0 == 0:
@@ -289,7 +289,7 @@ class ThresholdEstimate:
         )
 
 
-#: The Conclusions' numbers: V rho ~ 0.2, kappa ~ (10^6 eV)^-1 c^2, Gamma ~ 1e-3 eV, |v_-| ~ 1e-2 c.
+#: The Conclusions' numbers: V rho ~ 0.2, kappa ~ (10^6 eV)^-1 c^2, Gamma ~ 1e-3 eV, ``|v_-|`` ~ 1e-2 c.
 PAPER_ESTIMATE: dict[str, float] = {"VN0": 0.2, "kappa_eV_inv_c2": 1e-6, "Gamma_eV": 1e-3, "v_minus_c": 1e-2}
 
 

@@ -4,7 +4,7 @@ Modes of one momentum pair: ``0 = c_k^1, 1 = c_k^2, 2 = c_{-k}^1, 3 = c_{-k}^2``
 The paper's variables are ``n^{ab}_k = <c_k^a+ c_k^b>`` and ``s^{ab}_k = <c_k^a+ c_{-k}^b+>``;
 with ``E_a(k) = E_a(-k)`` the symmetric sector has ``n_{-k} = n_k``, ``s^{12}_k = -s^{21}_k``
 and ``s^{11} = s^{22} = 0`` (plus zero same-momentum pairs), which closes the set
-``{n11, n22, n21, s21}`` (Eqs. 6, 9).
+``{n11, n22, n21, s21}`` (Eqs. (6), (9)).
 
 Everything here is *derived* with :class:`~keldysh.paper.symbolic.lindblad.QuadraticLindbladian`;
 the printed forms of the paper live in :mod:`keldysh.paper.checks` for comparison only.
@@ -36,7 +36,7 @@ __all__ = [
 # mode labels
 K1, K2, MK1, MK2 = 0, 1, 2, 3
 
-# the paper's variables (Eqs. 6, 9)
+# the paper's variables (Eqs. (6), (9))
 n11 = sp.Symbol("n^{11}", real=True)
 n22 = sp.Symbol("n^{22}", real=True)
 n21 = sp.Symbol("n^{21}")
@@ -52,7 +52,7 @@ def pair_hamiltonian(frame: str = "lab", Delta: sp.Expr = S.Delta) -> F.Operator
     """Eq. (2) restricted to one (k, -k) pair, with the mean-field pairing term as printed.
 
     ``frame="lab"``: energies ``E_1, E_2`` and drive ``Omega cos(omega0 t)``.
-    ``frame="rwa"``: energies ``Etilde_1, Etilde_2`` and static drive ``Omega/2`` (Eqs. 7-9).
+    ``frame="rwa"``: energies ``Etilde_1, Etilde_2`` and static drive ``Omega/2`` (Eqs. (7)-(9)).
     The pairing term ``(i/2) Delta sum c_k^a+ sigma^y_ab c_{-k}^b+ + h.c.`` is built
     literally from Eq. (2), summed over both momenta of the pair.
     """
@@ -91,7 +91,7 @@ def pair_lindbladian(frame: str = "lab", rate_factor: int = 2, Delta: sp.Expr = 
 
     Jump operators ``c^+`` with rate ``rate_factor * Gamma_a * f_a`` and ``c`` with rate
     ``rate_factor * Gamma_a * (1 - f_a)``, where ``f_a = n_F(E_a(k))``.  ``rate_factor = 2``
-    reproduces the relaxation ``-2 Gamma_a (n - n_F)`` of Eqs. (6a-b); the printed Eq. (5)
+    reproduces the relaxation ``-2 Gamma_a (n - n_F)`` of Eqs. (6a)-(6b); the printed Eq. (5)
     has ``rate_factor = 1`` (see the errata).
     """
     jumps = []
@@ -194,7 +194,7 @@ RWA_PHASES = {"n11": 0, "n22": 0, "n21": 1, "s21": 0}
 
 @cache
 def rwa_eom(rate_factor: int = 2, variables: str = "tilde") -> dict[str, sp.Expr]:
-    """Eq. (9): rotating-frame equations of motion after the RWA (derived from Eq. 6).
+    """Eq. (9): rotating-frame equations of motion after the RWA (derived from Eq. (6)).
 
     ``variables="tilde"`` gives them in ``Etilde_1, Etilde_2``; ``variables="E_eps"`` in
     ``E = Etilde_1 + Etilde_2`` and ``epsilon = Etilde_2 - Etilde_1``.
@@ -282,8 +282,9 @@ def population_deviation_expr(kind: str = "exact") -> sp.Expr:
     kind
         ``"exact"``: the exact steady state of Eq. (9) (any ``f1, f2``);
         ``"eq11"``: Eqs. (11)-(12) (the exact one at ``f1 = 1, f2 = 0``);
-        ``"eq13"``: its ``Omega -> infinity`` limit (Eq. 13);
-        ``"eq14"``: its leading order in ``Omega^2`` (Eq. 14).
+        ``"eq13"``: its ``Omega -> infinity`` limit (Eq. (13));
+        ``"eq14"``: its leading order in ``Omega^2`` (Eq. (14)).
+
     Symbols: ``E, epsilon, |Delta|, Omega, Gamma1, Gamma2, f1, f2``.
     """
     ss = steady_state()

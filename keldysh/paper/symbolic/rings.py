@@ -4,27 +4,27 @@ and the saddle-point equation Eq. (55) -- derived from the Tr ln of the Nambu-Ke
 Derivation (conventions of :mod:`keldysh.paper.symbolic.greens`).  For one pair ``(k, -k)`` the
 fermion action after the Hubbard-Stratonovich step Eq. (48) is ``Psibar (G_0^-1 - Sigma) Psi``
 with, in Keldysh (cl, q) space, ``Sigma = [[0, D], [D^+, 0]]_Nambu (x) (Delta_cl 1 + delta sigma^x)``,
-``D = i sigma^y`` (per unit ``Delta``; the pairing of Eq. 2 appears once for ``k`` and once for
-``-k``, which doubles the ``(i/2) Delta sigma^y`` of Eq. 2 into ``Delta i sigma^y``),
+``D = i sigma^y`` (per unit ``Delta``; the pairing of Eq. (2) appears once for ``k`` and once for
+``-k``, which doubles the ``(i/2) Delta sigma^y`` of Eq. (2) into ``Delta i sigma^y``),
 ``Delta_cl = (Delta^+ + Delta^-)/2 = Delta``, ``delta = (Delta^+ - Delta^-)/2``.
 ``S~ = -i Tr ln(G_0^-1 - Sigma)`` gives ``d S~/d delta = i Tr[G (sigma^x (x) P)]`` with
 ``G = sum_m G_0 (Sigma G_0)^m``.  Only odd ``m = 2n - 1`` survive the Nambu trace.  Writing the
 particle Keldysh matrix ``X(omega) = [[G^R, G^K], [0, G^A]](omega)`` and the hole matrix
 ``Y(omega) = i sigma^y [[G^A(-w)^T, G^K(-w)^T], [0, G^R(-w)^T]] i sigma^y`` (the hole block is
-``-[[G^A(-w), G^K(-w), G^R(-w)]]^T``), per unit time and volume (``sum_pairs = (1/2) int (dk)``):
+``-[[G^A(-w), G^K(-w), G^R(-w)]]^T``), per unit time and volume (``sum_pairs = (1/2) int (dk)``)::
 
     d L~/d delta |_0 = (i/2) sum_{n>=1} Delta^(2n-1) int (dk) int dw/(2 pi)
-                        { tr_K (X Y)^n + tr_K (Y X)^n } ,                    (Eq. 52, derived)
+                        { tr_K (X Y)^n + tr_K (Y X)^n } ,                    (Eq. (52), derived)
 
 where ``tr_K M = tr[sigma^x M] = tr M^K`` (the Keldysh component).  The printed Eq. (52) has
 ``|Delta/2|^(2n-1)`` with ``int (dk)``, no ``i``, no transposes on the hole functions, and a
 garbled second sum (three factors); the second sum is ``tr_K (Y X)^n``.  Resummed
 (``Z = Delta^2 X Y`` is block upper-triangular, ``sum_n Z^n`` has Keldysh component
-``(1 - Z^R)^-1 Z^K (1 - Z^A)^-1``):
+``(1 - Z^R)^-1 Z^K (1 - Z^A)^-1``)::
 
     d L~/d delta |_0 = (i Delta/2) int (dk) int dw/(2 pi) tr{ (1 - Delta^2 R)^-1 K (1 - Delta^2 A)^-1 } + (Y X),
     R = G^R isy G^A(-w)^T isy,  A = G^A isy G^R(-w)^T isy,
-    K = G^R isy G^K(-w)^T isy + G^K isy G^R(-w)^T isy ,                       (Eq. 53, derived)
+    K = G^R isy G^K(-w)^T isy + G^K isy G^R(-w)^T isy ,                       (Eq. (53), derived)
 
 i.e. Eq. (53) with ``|Delta|^2/4 -> |Delta|^2`` and a factor ``i``.  Because the Keldysh
 Dyson equation is exact, the sum equals ``i Tr[G^K_full P]`` of the Delta-dressed Nambu
@@ -95,12 +95,12 @@ def _paper_F(f: sp.Matrix | None) -> sp.Matrix:
 
 
 def particle_matrix(omega: sp.Expr = S.omega, f: sp.Matrix | None = None) -> KMatrix:
-    """``X(omega) = [[G^R, G^K], [0, G^A]]`` with the paper's ``G^K = G^R F - F G^A`` (Eq. 52)."""
+    """``X(omega) = [[G^R, G^K], [0, G^A]]`` with the paper's ``G^K = G^R F - F G^A`` (Eq. (52))."""
     return KMatrix(Gr.retarded(omega), Gr.keldysh_paper(omega, f), Gr.advanced(omega))
 
 
 def hole_matrix(omega: sp.Expr = S.omega, f: sp.Matrix | None = None, transpose: bool = True) -> KMatrix:
-    """``Y(omega) = isy [[G^A(-w)^T, G^K(-w)^T], [0, G^R(-w)^T]] isy`` (Eq. 52).
+    """``Y(omega) = isy [[G^A(-w)^T, G^K(-w)^T], [0, G^R(-w)^T]] isy`` (Eq. (52)).
 
     ``transpose=False`` drops the transposes as printed in Eqs. (52)-(54); it matters only for
     ``G^K`` (``G^R``, ``G^A`` are symmetric), i.e. it replaces ``f`` by ``f^T`` in the hole line.
@@ -121,7 +121,7 @@ def _power(M: KMatrix, n: int) -> KMatrix:
 
 
 def ring_term(n: int, X: KMatrix, Y: KMatrix, ordering: str = "XY") -> sp.Expr:
-    """``tr_K (X Y)^n`` (first sum of Eq. 52) or ``tr_K (Y X)^n`` (second sum, corrected)."""
+    """``tr_K (X Y)^n`` (first sum of Eq. (52)) or ``tr_K (Y X)^n`` (second sum, corrected)."""
     if n < 1:
         raise ValueError("n must be >= 1")
     base = X * Y if ordering == "XY" else Y * X
@@ -210,7 +210,7 @@ def _subs_map(values: Mapping[str, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
 
 
 def _steady_f(sub: dict[sp.Symbol, sp.Expr]) -> sp.Matrix:
-    """Exact Delta = 0 populations at a rational point: the 2x2 Lyapunov equation (Eq. 9 at Delta = 0)."""
+    """Exact Delta = 0 populations at a rational point: the 2x2 Lyapunov equation (Eq. (9) at Delta = 0)."""
     f = Gr.population_matrix("symbols")
     res = Gr.lyapunov_residual(f).xreplace(sub)
     unknowns = list(Gr.population_symbols())
@@ -232,7 +232,7 @@ class _Rat:
 def exact_ring_coefficients(
     N: int, values: Mapping[str, sp.Expr] | None = None, transpose: bool = True
 ) -> list[sp.Expr]:
-    """Exact ``c_n = (i/2) int dw/2pi [tr_K (XY)^n + tr_K (YX)^n]`` for ``n = 1..N`` (Eq. 52).
+    """Exact ``c_n = (i/2) int dw/2pi [tr_K (XY)^n + tr_K (YX)^n]`` for ``n = 1..N`` (Eq. (52)).
 
     At rational parameter values (default :data:`RATIONAL_POINT`) with ``f`` the exact
     ``Delta = 0`` steady state; integrals by residues
@@ -351,7 +351,7 @@ def nambu_anomalous_exact(
 
     ``X = int dw/2pi G^R_N S G^A_N`` solves ``M X - X M^+ = -i S`` (``M = H_N - i Gamma_N``) with
     the source ``S = [H_N0, F_N] - i {Gamma_N, F_N}`` (``source="paper"``: the resummed ring
-    series Eq. 53 with ``G^K = G^R F - F G^A`` and ``f`` the Delta = 0 populations) or
+    series Eq. (53) with ``G^K = G^R F - F G^A`` and ``f`` the Delta = 0 populations) or
     ``S = Sigma^K_N`` (``"reservoir"``).  ``f_N = (1 - i X)/2`` and ``s21 = conj(f_N[p2, h1])``.
     """
     M0, P, Sk = _nambu_parts(values, source)
@@ -404,7 +404,7 @@ def _lu_solve(L: sp.Matrix, U: sp.Matrix, perm, b: sp.Matrix) -> list[sp.Expr]:
 
 
 def master_taylor_exact(N: int, values: Mapping[str, sp.Expr] | None = None) -> list[sp.Expr]:
-    """Taylor coefficients ``[a_1, ..., a_{2N-1}]`` of the master-equation ``s21(Delta)`` (Eq. 9, exact)."""
+    """Taylor coefficients ``[a_1, ..., a_{2N-1}]`` of the master-equation ``s21(Delta)`` (Eq. (9), exact)."""
     D = sp.Symbol("D", real=True)
     s = master_s21_exact(values, D)
     ser = sp.series(s, D, 0, 2 * int(N)).removeO()
@@ -432,7 +432,7 @@ def master_s21_exact(values: Mapping[str, sp.Expr] | None = None, Delta: sp.Expr
 # ------------------------------------------------------------------------------ Eq. (55)
 @cache
 def cubic_coefficient_expr() -> tuple[sp.Expr, sp.Expr]:
-    """``(x0, x2)`` with ``x = n11 + n22 - 1 = x0 + x2 |Delta|^2 + O(|Delta|^4)`` (exact, Eq. 9).
+    """``(x0, x2)`` with ``x = n11 + n22 - 1 = x0 + x2 |Delta|^2 + O(|Delta|^4)`` (exact, Eq. (9)).
 
     The derived Eq. (55) reads
     ``0 = |Delta|/V + |Delta| int (dk) Re[1/(E + i Gamma)] x0 + |Delta|^3 int (dk) Re[1/(E + i Gamma)] x2``;
@@ -452,7 +452,7 @@ def cubic_coefficient_expr() -> tuple[sp.Expr, sp.Expr]:
 
 
 def eq55_cubic_limit() -> sp.Expr:
-    """``lim_{Omega -> inf} x2 / x0`` (should be ``-4/(E^2 + Gamma^2)``, the Eq. 13 / Eq. 55 value)."""
+    """``lim_{Omega -> inf} x2 / x0`` (should be ``-4/(E^2 + Gamma^2)``, the Eq. (13) / Eq. (55) value)."""
     x0, x2 = cubic_coefficient_expr()
     r = sp.cancel(x2 / x0)
     num, den = sp.fraction(r)
