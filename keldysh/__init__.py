@@ -36,6 +36,9 @@ __all__ = [
     "FIGURES",
     "solve_gap",
     "GapResult",
+    "DynamicsResult",
+    "StabilityResult",
+    "load_result",
     *_ENGINE,
     "MeanFieldModel",
     "MeanFieldResult",
@@ -45,21 +48,50 @@ __all__ = [
     "MeanFieldStability",
     "landau_coefficients",
     "LandauCoefficients",
+    "sweep",
 ]
 
 
-def solve_gap(model, V, *args, **kwargs):
-    """Self-consistent gap: :func:`keldysh.meanfield.solve_gap` for a :class:`MeanFieldModel`
-    (complete or in-phase condition), :func:`keldysh.paper.solvers.gap.solve_gap` for the paper's models."""
+def solve_gap(model, V, *args, condition: str = "complete", **kwargs):
+    """Self-consistent gap of any model, the complete condition by default.
+
+    * a :class:`MeanFieldModel`: :func:`keldysh.meanfield.solve_gap` (``values=`` required);
+    * one of the paper's models with ``condition="complete"`` (default): the same solver on its engine
+      form (:func:`keldysh.models.paper.engine_model`; ``method`` master or keldysh, ``order``, ``tol``);
+    * one of the paper's models with ``condition="in-phase"``: the paper's prescription, Eq. (18),
+      by :func:`keldysh.paper.solvers.gap.solve_gap` (all its methods: master, eq19, keldysh,
+      keldysh-eq55, ... and options).
+
+    Returns a :class:`MeanFieldResult` (complete condition or engine models) or a :class:`GapResult`.
+    """
     from keldysh.meanfield.model import MeanFieldModel
 
     if isinstance(model, MeanFieldModel):
         from keldysh.meanfield.gap import solve_gap as mf_solve
 
-        return mf_solve(model, V, *args, **kwargs)
-    from keldysh.paper.solvers.gap import solve_gap as paper_solve
+        return mf_solve(model, V, *args, condition=condition, **kwargs)
+    if condition == "in-phase":
+        from keldysh.paper.solvers.gap import solve_gap as paper_solve
 
-    return paper_solve(model, V, *args, **kwargs)
+        return paper_solve(model, V, *args, **kwargs)
+    if condition != "complete":
+        raise ParameterError("condition", f"must be 'complete' or 'in-phase' (got {condition!r})")
+    from keldysh.meanfield.gap import solve_gap as mf_solve
+    from keldysh.models.paper import engine_model
+
+    if args:
+        kwargs = {"method": args[0], **kwargs}
+    extra = sorted(set(kwargs) - {"method", "order", "tol"})
+    if extra:
+        raise ParameterError(extra[0], "is an option of the paper's in-phase solver (condition='in-phase')")
+    method = kwargs.pop("method", None) or "master"
+    if method not in ("master", "keldysh"):
+        raise ParameterError(
+            "method",
+            f"{method!r} is a route of the paper's in-phase prescription; the complete condition takes master or keldysh",
+        )
+    emodel, values = engine_model(model)
+    return mf_solve(emodel, V, values, condition="complete", method=method, **kwargs)
 
 
 def simulate(model, V, *args, **kwargs):
@@ -108,10 +140,26 @@ _MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "MeanFieldRun", "MeanFieldSta
 
 
 def __getattr__(name: str):  # lazy heavy imports (PEP 562)
+    if name == "sweep":  # keldysh.sweeps.sweep: phase diagrams (xarray, Zarr, Dask load on first use)
+        from keldysh.sweeps import sweep
+
+        return sweep
     if name == "GapResult":
         from keldysh.paper.solvers import gap
 
         return getattr(gap, name)
+    if name == "DynamicsResult":
+        from keldysh.paper.solvers.dynamics import DynamicsResult
+
+        return DynamicsResult
+    if name == "StabilityResult":
+        from keldysh.paper.solvers.stability import StabilityResult
+
+        return StabilityResult
+    if name == "load_result":  # any saved result, whatever its class (keldysh.results)
+        from keldysh.results import load_result
+
+        return load_result
     if name in _MEANFIELD:
         from keldysh import meanfield
 

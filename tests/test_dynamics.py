@@ -3,10 +3,10 @@
 Independent routes compared:
 * the per-node affine matrices (probed) against the lambdified derived RHS of Eq. (9);
 * the Magnus integrator against scipy's DOP853 at tight tolerance (same grid, same seed);
-* the converged |Delta| against the steady-state gap equation (Eq. 18 with the exact
-  populations of Eq. 9, keldysh.solve_gap(method="master")) on the same grid and cutoff;
+* the converged |Delta| against the steady-state gap equation (Eq. (18) with the exact
+  populations of Eq. (9), keldysh.solve_gap(method="master")) on the same grid and cutoff;
 * the converged s21(q) against Eq. (10) with x from population_deviation_func("exact");
-* the lab frame (Eq. 6, no RWA) against the rotating frame as omega0 grows;
+* the lab frame (Eq. (6), no RWA) against the rotating frame as omega0 grows;
 * the exact Nambu positivity 0 <= M <= 1 of every (k, -k) block along the runs.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import scipy.linalg as sla
 
-from keldysh import preset, solve_gap
+from keldysh import preset
 from keldysh.errors import ParameterError
 from keldysh.paper.quadrature import momentum_grid
 from keldysh.paper.solvers import dynamics as dyn
@@ -30,6 +30,7 @@ from keldysh.paper.solvers.dynamics import (
     steady_anomalous,
     t_converged,
 )
+from keldysh.paper.solvers.gap import solve_gap
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +146,7 @@ def test_magnus_matches_tight_reference(fig4_grid, fig4_reference, method, tol):
 # ----------------------------------------------------------------------------- physics
 @pytest.mark.parametrize("name,V,t_max,tol", [("fig5", 5.0, 6000.0, 1e-4), ("fig4", 5.0, 20000.0, 2e-4)])
 def test_converged_gap_equals_steady_state(name, V, t_max, tol):
-    """Figs. 4(a), 5(a): |Delta(t -> inf)| = steady-state gap equation (Eq. 18, populations of Eq. 9).
+    """Figs. 4(a), 5(a): |Delta(t -> inf)| = steady-state gap equation (Eq. (18), populations of Eq. (9)).
 
     Same grid and cutoff for both, so the only differences are (i) the remaining slow
     relaxation at t_max (measured: 8e-6 for Fig. 5 at t = 6000, 3e-5 for Fig. 4 at t = 2e4; the
@@ -192,7 +193,7 @@ def test_projection_eq17_makes_the_phase_wind(fig4_grid):
 
 def test_fig6_seed_decays_before_the_instability():
     """Fig. 6(a) (Omega = Gamma, gamma2 = 1e-4), shortened: x = n11 + n22 - 1 starts at 0, so
-    s21 first decays at rate Gamma (Eq. 9d) while the populations build up; the pairing
+    s21 first decays at rate Gamma (Eq. (9d)) while the populations build up; the pairing
     instability regrows only later (t ~ 1.5e4, then bursts: the oscillations of Fig. 6), and
     convergence takes t ~ 1e6 (`keldysh reproduce fig6`)."""
     m = preset("fig6a")
@@ -235,7 +236,7 @@ def test_lab_frame_approaches_rwa():
 
 
 def test_pumped_start_grows_at_the_linear_rate():
-    """initial="pumped": the unpaired steady state of Eq. (9) (x of Eqs. 11-12 at Delta = 0), where
+    """initial="pumped": the unpaired steady state of Eq. (9) (x of Eqs. (11)-(12) at Delta = 0), where
     the seed grows at once at the rate of the linearised Eqs. (9d) + (18): the largest eigenvalue
     of diag(i E_k - Gamma) + i x_k K_j (Fig. 6(b): 0.012)."""
     from keldysh.paper.build import population_deviation_func
@@ -352,7 +353,7 @@ def test_linear_regime_tolerance_only_shifts_the_regrowth():
 # ----------------------------------------------------------------------------- linear stability
 def test_phase_mode_and_stability_of_fig4():
     """Linearised Eqs. (9) + (18) about the steady state of Fig. 4 (V = 5): the gauge (phase)
-    mode is an exact zero eigenvalue (Eq. 18 is covariant under Delta -> Delta e^{i phi}; rounding
+    mode is an exact zero eigenvalue (Eq. (18) is covariant under Delta -> Delta e^{i phi}; rounding
     of a 1296 x 1296 eigenproblem with entries up to ~2: ~1e-15) and every other mode decays."""
     from keldysh.paper.solvers.stability import linear_stability, steady_state
 
@@ -437,7 +438,7 @@ def test_fig6b_from_sect_iic_state_falls_below_double_precision():
 
 
 def test_jacobian_equals_central_differences_of_the_rhs(fig4_grid):
-    """The linearisation (block diagonal + rank-two coupling through Eq. 18) against central
+    """The linearisation (block diagonal + rank-two coupling through Eq. (18)) against central
     differences of the full right-hand side: F is quadratic in u (Delta is linear in s21, the
     equations are affine in u for given Delta), so central differences are exact up to rounding."""
     from keldysh.paper.solvers._kernels import affine_rhs_numpy

@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 
 import keldysh
-from keldysh import preset, solve_gap
+from keldysh import preset
 from keldysh.paper import analytic as A
 from keldysh.paper.quadrature import momentum_grid
+from keldysh.paper.solvers.gap import solve_gap
 
 
 def test_fig4_Vc_eq19_route_reproduces_paper_2_14():
-    """Fig. 4 caption: V_c = 2.14 (Eq. 22 corrected for the cutoff |q| <= 0.2)."""
+    """Fig. 4 caption: V_c = 2.14 (Eq. (22) corrected for the cutoff |q| <= 0.2)."""
     r = solve_gap(preset("fig4"), 5.0, "eq19")
     assert round(r.V_c, 2) == 2.14
     # independent route: mpmath adaptive quadrature of Eq. (19) at Delta = 0, 25 digits
@@ -34,7 +35,7 @@ def test_fig4_Vc_eq19_route_reproduces_paper_2_14():
 
 
 def test_fig4_master_route_differs_slightly():
-    """Exact populations (Eq. 11-12) vs Eq. 13: V_c 2.1487 vs 2.1403, i.e. +0.39 %.
+    """Exact populations (Eqs. (11)-(12)) vs Eq. (13): V_c 2.1487 vs 2.1403, i.e. +0.39 %.
 
     Eq. (13) is the Omega -> infinity limit; at Omega/Gamma = 50 the Rabi window
     |eps| < Omega (|q| < 0.05) is not wide compared with the E-scale sqrt(Gamma/|kappa|) = 0.014,
@@ -45,7 +46,7 @@ def test_fig4_master_route_differs_slightly():
     vc_19 = solve_gap(m, 5.0, "eq19").V_c
     assert vc_m == pytest.approx(2.14868, abs=5e-5)
     assert 0.003 < vc_m / vc_19 - 1 < 0.005
-    # and the difference vanishes as Omega/Gamma grows (Eq. 13 becomes exact)
+    # and the difference vanishes as Omega/Gamma grows (Eq. (13) becomes exact)
     big = m.replace(Omega=50.0)
     assert solve_gap(big, 5.0, "master").V_c == pytest.approx(solve_gap(big, 5.0, "eq19").V_c, rel=1e-4)
 
@@ -62,7 +63,7 @@ def test_delta_master_vs_eq19_fig4():
 @pytest.mark.parametrize("kappa_plus", [-50.0, 50.0])
 @pytest.mark.parametrize("method", ["master", "eq19"])
 def test_sign_rule_eq21(gamma2, kappa_plus, method):
-    """Solutions exist exactly for sgn V = sgn(gamma2 - gamma1) sgn(kappa_+) (Eq. 21)."""
+    """Solutions exist exactly for sgn V = sgn(gamma2 - gamma1) sgn(kappa_+) (Eq. (21))."""
     m = preset("fig4").replace(gamma2=gamma2, kappa_plus=kappa_plus)
     need = A.sign_rule_eq21(m)
     for V in (8.0, -8.0):
@@ -71,7 +72,7 @@ def test_sign_rule_eq21(gamma2, kappa_plus, method):
         if np.sign(V) == need:
             assert r.delta > 0 and r.reason == ""
         else:
-            assert r.delta == 0.0 and "sgn V must equal" in r.reason and "Eq. 21" in r.reason
+            assert r.delta == 0.0 and "sgn V must equal" in r.reason and "Eq. (21)" in r.reason
 
 
 def test_below_threshold_reason():
@@ -80,7 +81,7 @@ def test_below_threshold_reason():
 
 
 def test_eq22_eq23_infinite_cutoff_limit():
-    """kmax -> inf: the Eq. 19 route tends to Eqs. (22)-(23).
+    """kmax -> inf: the Eq. (19) route tends to Eqs. (22)-(23).
 
     The tail of int dq E/(E^2+Gamma^2) beyond kmax is ~ 1/(|kappa_+| kmax), relative
     sqrt(Gamma/|kappa_+|)/kmax ~ 1.4e-6 at kmax = 1e4: tolerance 1e-5.
@@ -104,7 +105,7 @@ def test_eq24_gamma_to_zero():
 
 
 def test_cutoff_corrected_eq23_is_not_the_cutoff_solution():
-    """The paper's Fig. 4 line is Eq. 23 with the cutoff-corrected V_c; the full cutoff solution differs."""
+    """The paper's Fig. 4 line is Eq. (23) with the cutoff-corrected V_c; the full cutoff solution differs."""
     m = preset("fig4")
     r = solve_gap(m, 5.0, "eq19")
     assert A.delta_eq23(m, 5.0, V_c=r.V_c) == pytest.approx(0.026826, rel=1e-4)
@@ -112,10 +113,10 @@ def test_cutoff_corrected_eq23_is_not_the_cutoff_solution():
 
 
 def test_weak_rabi_eq26_29():
-    """Omega << Gamma (Eq. 14 populations): threshold and gap at leading order in sqrt(|kappa|Gamma)/|v_-|.
+    """Omega << Gamma (Eq. (14) populations): threshold and gap at leading order in sqrt(|kappa|Gamma)/|v_-|.
 
     With v_- = 100, kappa_+ = -50, Gamma = 1e-2 the next order is sqrt(2 |kappa_+| Gamma)/|v_-| = 1 %;
-    Omega/Gamma = 1e-2 makes the Eq. 14 error ~ (Omega/Gamma)^2/(g1 g2) ~ 1e-3.
+    Omega/Gamma = 1e-2 makes the Eq. (14) error ~ (Omega/Gamma)^2/(g1 g2) ~ 1e-3.
     """
     w = keldysh.LaserModel.from_paper(v_minus=100, kappa_plus=-50, Omega=1e-4, Gamma=1e-2, gamma2=0.1, kmax=1e4)
     vc = solve_gap(w, 1.0e9, "master").V_c
@@ -129,7 +130,7 @@ def test_weak_rabi_eq26_29():
 
 
 def test_vanishing_gamma1gamma2_eq30_33():
-    """gamma1 gamma2 -> 0, Omega << Gamma: V_c -> Eq. (22) (so Eq. 32 needs sqrt(Gamma)), |Delta| -> derived Eq. (30).
+    """gamma1 gamma2 -> 0, Omega << Gamma: V_c -> Eq. (22) (so Eq. (32) needs sqrt(Gamma)), |Delta| -> derived Eq. (30).
 
     Convergence in gamma2 is slow (the condition is 4 g1 g2 << Omega^2 |kappa_+|/(v_-^2 Gamma));
     we check the error decreases and that the derived closed form beats the printed Eq. (33).
@@ -144,7 +145,7 @@ def test_vanishing_gamma1gamma2_eq30_33():
         errs_d.append(abs(d / A.delta_eq30(z, V) - 1))
     assert errs_vc[1] < errs_vc[0] and errs_vc[1] < 0.02
     assert errs_d[1] < errs_d[0] and errs_d[1] < 0.05
-    assert abs(d / A.delta_eq33_printed(z, V) - 1) > 0.5  # printed Eq. 33 is a factor ~2 off here
+    assert abs(d / A.delta_eq33_printed(z, V) - 1) > 0.5  # printed Eq. (33) is a factor ~2 off here
     assert A.V_c_eq32_printed(z) / A.V_c_eq32(z) == pytest.approx(math.sqrt(1e-2))
 
 

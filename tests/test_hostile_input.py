@@ -45,9 +45,13 @@ def test_one_line_naming_the_parameter(argv, param, capsys):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["gap", "--Omega", "0", "--json"], "no drive"),
-        (["gap", "--kmax", "1e-8", "--json"], "momentum window is empty"),
-        (["gap", "--kappa-plus", "0", "--json"], "pair energy"),
+        (["gap", "--Omega", "0", "--condition", "in-phase", "--json"], "no drive"),
+        (["gap", "--kmax", "1e-8", "--condition", "in-phase", "--json"], "momentum window is empty"),
+        (["gap", "--kappa-plus", "0", "--condition", "in-phase", "--json"], "pair energy"),
+        # the complete condition (default): chi(omega) = 0 at every omega without drive; with a flat pair
+        # energy Re chi(0) = 0 but chi(omega != 0) does not vanish: Im chi keeps its sign instead
+        (["gap", "--Omega", "0", "--json"], "linear response vanishes at every omega"),
+        (["gap", "--kappa-plus", "0", "--json"], "Im chi(omega) < 0 at every omega"),
     ],
 )
 def test_vanishing_kernel_has_its_exact_reason(argv, words, capsys):

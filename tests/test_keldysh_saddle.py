@@ -1,4 +1,4 @@
-"""The Keldysh saddle point (Eqs. 51, 53, 55) against the master-equation route (Eqs. 9, 18)."""
+"""The Keldysh saddle point (Eqs. (51), (53), (55)) against the master-equation route (Eqs. (9), (18))."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from keldysh.errors import ParameterError
 from keldysh.paper.quadrature import momentum_grid
 from keldysh.paper.solvers import saddle
 from keldysh.paper.solvers.gap import kernel_master
+from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap
 
 
 def _models():
@@ -31,23 +32,23 @@ def _models():
 @pytest.mark.parametrize("model", list(_models()), ids=lambda m: m.name)
 def test_Vc_and_gap_keldysh_equal_master(model):
     # both routes are exact on the same grid: differences are rounding (~1e-15), 1e-8 as required
-    Vk = keldysh.solve_gap(model, 1.0, method="keldysh", estimate_error=False).V_c
-    Vm = keldysh.solve_gap(model, 1.0, method="master", estimate_error=False).V_c
+    Vk = paper_solve_gap(model, 1.0, method="keldysh", estimate_error=False).V_c
+    Vm = paper_solve_gap(model, 1.0, method="master", estimate_error=False).V_c
     assert abs(Vk / Vm - 1) < 1e-8
     for fac in (1.1, 2.0):
-        dk = keldysh.solve_gap(model, fac * Vm, method="keldysh", estimate_error=False).delta
-        dm = keldysh.solve_gap(model, fac * Vm, method="master", estimate_error=False).delta
+        dk = paper_solve_gap(model, fac * Vm, method="keldysh", estimate_error=False).delta
+        dm = paper_solve_gap(model, fac * Vm, method="master", estimate_error=False).delta
         assert dm > 0 and abs(dk / dm - 1) < 1e-8
 
 
 def test_eq55_agrees_to_leading_order():
     m = keldysh.preset("fig4")
     g = momentum_grid(m)
-    Vc = keldysh.solve_gap(m, 1.0, method="master", estimate_error=False).V_c
-    assert abs(keldysh.solve_gap(m, 1.0, method="keldysh-eq55", estimate_error=False).V_c / Vc - 1) < 1e-12
+    Vc = paper_solve_gap(m, 1.0, method="master", estimate_error=False).V_c
+    assert abs(paper_solve_gap(m, 1.0, method="keldysh-eq55", estimate_error=False).V_c / Vc - 1) < 1e-12
     # near V_c: Omega/Gamma = 50 makes the Omega >> Gamma cubic coefficient accurate to a few per cent
-    d55 = keldysh.solve_gap(m, 1.0005 * Vc, method="keldysh-eq55", estimate_error=False).delta
-    dm = keldysh.solve_gap(m, 1.0005 * Vc, method="master", estimate_error=False).delta
+    d55 = paper_solve_gap(m, 1.0005 * Vc, method="keldysh-eq55", estimate_error=False).delta
+    dm = paper_solve_gap(m, 1.0005 * Vc, method="master", estimate_error=False).delta
     assert abs(d55 / dm - 1) < 0.06
     # with the general cubic coefficient the truncation error is O(Delta^4): halving Delta divides it by ~16
     err = [abs(g.integrate(saddle.kernel_cubic(m, g, d)) - g.integrate(kernel_master(m, g, d))) for d in (2e-4, 1e-4)]
@@ -98,7 +99,7 @@ def test_quad_baseline_agrees_with_residues_near_collision():
 
 
 def test_transpose_and_diagonal_variants():
-    """Dropping the transpose (printed Eq. 52) changes V_c slightly; diag(f1, f2) removes pairing."""
+    """Dropping the transpose (printed Eq. (52)) changes V_c slightly; diag(f1, f2) removes pairing."""
     m = keldysh.LaserModel.from_paper(v_minus=10, kappa_plus=-50, Omega=0.05, Gamma=0.01, gamma2=0.3)
     g = momentum_grid(m, order=8)
     d = 1e-9

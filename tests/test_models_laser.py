@@ -1,5 +1,5 @@
 """Sect. II rebuilt on the engine (keldysh.models.laser) against the paper's own solver, and the
-complete condition at the paper's parameters (the verdict on Eq. 18)."""
+complete condition at the paper's parameters (the verdict on Eq. (18))."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ def model():
 
 
 def test_engine_model_reproduces_the_paper_solver_in_phase(model):
-    # two independent pipelines (engine block + meanfield grid vs the derived Eq. 9 steady state on the
+    # two independent pipelines (engine block + meanfield grid vs the derived Eq. (9) steady state on the
     # paper solver's graded grid): both quadratures resolve the features to ~1e-10, so 1e-7 is generous
     m = kd.preset("fig4")
     r = kd.solve_gap(model, 5.0, laser_values(m), condition="in-phase")
-    ref = kd.solve_gap(m, 5.0, "master")
+    ref = kd.solve_gap(m, 5.0, "master", condition="in-phase")
     assert r.converged and abs(r.delta - ref.delta) < 1e-7 * ref.delta
     assert abs(r.V_c - ref.V_c) < 1e-7 * ref.V_c
 

@@ -13,9 +13,9 @@ from keldysh.paper import pumping as P
 @pytest.mark.parametrize("name", sorted(P.PRESETS))
 def test_engine_model_reproduces_the_paper_solver_in_phase(name):
     # independent pipelines (engine block with a dephasing jump + meanfield grid vs the derived
-    # Eq. 41 kernel on the paper solver's grid): both resolve the features to ~1e-10
+    # Eq. (41) kernel on the paper solver's grid): both resolve the features to ~1e-10
     pm = P.PRESETS[name]
-    ref = kd.solve_gap(pm, 5.0)
+    ref = kd.solve_gap(pm, 5.0, condition="in-phase")
     r = kd.solve_gap(pumping_model(), 5.0, pumping_values(pm), condition="in-phase")
     assert r.converged and abs(r.delta - ref.delta) < 1e-7 * ref.delta
     assert abs(r.V_c - ref.V_c) < 1e-7 * ref.V_c

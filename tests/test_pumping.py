@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from scipy.integrate import quad, solve_ivp
 from scipy.optimize import brentq
 
-import keldysh
 from keldysh.errors import ParameterError
 from keldysh.paper import pumping as PM
+from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap
 
 
 # --------------------------------------------------------------------------- symbolic layer
 def _steady_numbers(G1, G2, G12, E, D, f1, f2):
-    """Derived closed form: x, n1, n2 and s (Eqs. 36-38 as derived) for real Delta = D."""
+    """Derived closed form: x, n1, n2 and s (Eqs. (36)-(38) as derived) for real Delta = D."""
     y = D**2 * G12 / (E**2 + G12**2)
     N = f1 + f2 - 1
     x = N / (1 + y * (G1 + G2) / (G1 * G2))
@@ -154,7 +154,7 @@ def _independent_gap(m: PM.PumpingModel, V: float) -> tuple[float, float]:
 def test_solve_gap_matches_independent_quadrature():
     m = PM.PumpingModel(T=0.0, Gamma12=0.02)
     V = 4.0
-    res = keldysh.solve_gap(m, V)
+    res = paper_solve_gap(m, V)
     Vc, D = _independent_gap(m, V)
     assert res.converged and res.method == "exact"
     # both quadratures converge to ~1e-12 relative (Gauss panels: error estimate in diagnostics)
@@ -176,13 +176,13 @@ def test_kernel_finite_at_zero_and_printed_kernel_same_threshold():
 
 def test_threshold_eq44_with_and_without_cutoff():
     m = PM.PumpingModel(T=0.0)
-    res = keldysh.solve_gap(m, 1.0, estimate_error=False)
+    res = paper_solve_gap(m, 1.0, estimate_error=False)
     # closed-form cutoff integral vs Gauss panels: both exact to round-off
     assert res.V_c == pytest.approx(PM.V_c_eq44(m, m.kmax), rel=1e-10)
     big = m.replace(kmax=50.0)
     U = big.kmax * math.sqrt(abs(big.kappa_plus) / big.Gamma12)
     tail = (2 / U) / (math.pi / math.sqrt(2))  # 2 int_U^oo t^2/(1+t^4) ~ 2/U relative to pi/sqrt 2
-    rel = keldysh.solve_gap(big, 1.0, estimate_error=False).V_c / PM.V_c_eq44(big) - 1
+    rel = paper_solve_gap(big, 1.0, estimate_error=False).V_c / PM.V_c_eq44(big) - 1
     # V_c ratio = 1/(1 - t) - 1 = t + O(t^2) with t ~ 1e-3, and int_U^oo t^2/(1+t^4) = 1/U + O(U^-5): 5% is generous
     assert rel == pytest.approx(tail, rel=0.05)
     # the paper's Fig.-style value: (sqrt 2/pi) sqrt(50 * 0.01) * 2 pi = 2.0 exactly at N = 1
@@ -193,12 +193,12 @@ def test_threshold_eq44_with_and_without_cutoff():
 def test_delta_eq45_derived_vs_printed(G12):
     m = PM.PumpingModel(T=0.0, Gamma12=G12, kmax=0.2)
     V = 2.5 * PM.V_c_eq44(m, m.kmax)
-    d = keldysh.solve_gap(m, V).delta
+    d = paper_solve_gap(m, V).delta
     # cutoff kept: closed form is exact for uniform N (T = 0, N = 1 on the whole window)
     assert d == pytest.approx(PM.delta_cutoff(m, V), rel=1e-8)
     mb = m.replace(kmax=200.0)
     Vb = 2.5 * PM.V_c_eq44(mb)
-    db = keldysh.solve_gap(mb, Vb).delta
+    db = paper_solve_gap(mb, Vb).delta
     # infinite-line closed form; tail 2/U relative in the integral -> ~4 x (V/Vc)^4/((V/Vc)^4-1) x 2/U/2.22 in |Delta|
     assert db == pytest.approx(PM.delta_eq45(mb, Vb), rel=5e-3)
     printed = PM.delta_eq45_printed(mb, Vb)
@@ -225,16 +225,16 @@ def test_sign_rule_eq43(kappa, mu1, mu2):
     N = PM.N_on_surface(m)
     assert abs(N) == 1.0
     assert need == -np.sign(kappa) * np.sign(N)
-    good = keldysh.solve_gap(m, 4.0 * need, estimate_error=False)
-    bad = keldysh.solve_gap(m, -4.0 * need, estimate_error=False)
+    good = paper_solve_gap(m, 4.0 * need, estimate_error=False)
+    bad = paper_solve_gap(m, -4.0 * need, estimate_error=False)
     assert good.delta > 0 and bad.delta == 0.0 and "sgn V" in bad.reason
 
 
 def test_no_population_imbalance_no_pairing():
-    """N = 0 (one electron per pair on S: band 1 full, band 2 empty) -> no threshold (Eq. 44 infinite)."""
+    """N = 0 (one electron per pair on S: band 1 full, band 2 empty) -> no threshold (Eq. (44) infinite)."""
     m = PM.PumpingModel(T=0.0, mu1=0.0, mu2=0.0)
     assert PM.N_on_surface(m) == 0.0 and math.isinf(PM.V_c_eq44(m))
-    res = keldysh.solve_gap(m, 10.0, estimate_error=False)
+    res = paper_solve_gap(m, 10.0, estimate_error=False)
     assert res.delta == 0.0
 
 
@@ -242,10 +242,10 @@ def test_v_plus_robustness_eq46():
     """|Delta| changes by O((v_+/bound)^2): < 1% at 0.1 x the derived bound, > 5% at 0.5 x."""
     m = PM.PumpingModel(T=0.0, Gamma12=0.03, kmax=1.0)
     V = 1.5 * PM.V_c_eq44(m)
-    d0 = keldysh.solve_gap(m, V, estimate_error=False).delta
+    d0 = paper_solve_gap(m, V, estimate_error=False).delta
     b = PM.v_plus_bound_eq46(m, V)
-    r1 = keldysh.solve_gap(m.replace(v_plus=0.1 * b), V, estimate_error=False).delta / d0 - 1
-    r5 = keldysh.solve_gap(m.replace(v_plus=0.5 * b), V, estimate_error=False).delta / d0 - 1
+    r1 = paper_solve_gap(m.replace(v_plus=0.1 * b), V, estimate_error=False).delta / d0 - 1
+    r5 = paper_solve_gap(m.replace(v_plus=0.5 * b), V, estimate_error=False).delta / d0 - 1
     assert abs(r1) < 0.01 and r5 < -0.05
     assert r5 / r1 == pytest.approx(25, rel=0.3)  # quadratic in v_+ at small v_+
 
@@ -303,7 +303,7 @@ def test_line_integral_closed_form():
 
 @pytest.mark.parametrize("r", [0.9, 0.97, 1.02])
 def test_eq46_is_the_exact_existence_condition(r):
-    """Real line: max_B of the gap function = bound/|v_+|, so a root exists iff |v_+| <= bound (Eq. 46 with Gamma12)."""
+    """Real line: max_B of the gap function = bound/|v_+|, so a root exists iff |v_+| <= bound (Eq. (46) with Gamma12)."""
     m = PM.PumpingModel(T=0.0, Gamma12=0.03)
     V = 2 * PM.V_c_eq44(m)
     b = PM.v_plus_bound_eq46(m, V)

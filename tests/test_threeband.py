@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad, solve_ivp
 
-import keldysh
 from keldysh.errors import ParameterError
 from keldysh.paper import threeband as TB
+from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap
 
 
 def _x_closed(eps, Om, tau, G1, G2, G3):
@@ -104,7 +104,7 @@ def test_large_rabi_limit_converges_as_omega_minus_two():
 # --------------------------------------------------------------------------- A13-A15
 def test_threshold_matches_independent_quadrature():
     m = TB.preset("fig10")
-    res = keldysh.solve_gap(m, -10.0, estimate_error=False)
+    res = paper_solve_gap(m, -10.0, estimate_error=False)
     w = math.sqrt(m.Gamma12 / abs(m.kappa_plus))
 
     def g(q):
@@ -120,15 +120,15 @@ def test_a15_threshold_limits():
     m = TB.preset("fig10")
     big = m.replace(Omega=1e4)
     # large Rabi + cutoff kept: closed form exact up to the O(Omega^-2) population error (~1e-9 here)
-    assert keldysh.solve_gap(big, 1.0, estimate_error=False).V_c == pytest.approx(TB.V_c_eq_a15_cutoff(big), rel=1e-7)
-    lr = keldysh.solve_gap(m, 1.0, method="large-rabi", estimate_error=False).V_c
+    assert paper_solve_gap(big, 1.0, estimate_error=False).V_c == pytest.approx(TB.V_c_eq_a15_cutoff(big), rel=1e-7)
+    lr = paper_solve_gap(m, 1.0, method="large-rabi", estimate_error=False).V_c
     assert lr == pytest.approx(TB.V_c_eq_a15_cutoff(m), rel=1e-10)
     # finite Omega raises the threshold (populations below saturation)
-    assert keldysh.solve_gap(m, 1.0, estimate_error=False).V_c > lr
+    assert paper_solve_gap(m, 1.0, estimate_error=False).V_c > lr
     # A15 itself: real line
     inf = big.replace(kmax=100.0)
     U = inf.kmax * math.sqrt(abs(inf.kappa_plus) / inf.Gamma12)
-    rel = keldysh.solve_gap(inf, 1.0, estimate_error=False).V_c / TB.V_c_eq_a15(inf) - 1
+    rel = paper_solve_gap(inf, 1.0, estimate_error=False).V_c / TB.V_c_eq_a15(inf) - 1
     assert rel == pytest.approx((2 / U) / (math.pi / math.sqrt(2)), rel=0.05)  # the cutoff tail, as in Eq. (44)
 
 
@@ -141,7 +141,7 @@ def test_a15_printed_value_for_preset():
 @pytest.mark.parametrize("kappa", [-50.0, 50.0])
 def test_sign_rule_a14(kappa):
     m = TB.preset().replace(kappa_plus=kappa)
-    res = keldysh.solve_gap(m, -2.0 * np.sign(kappa), estimate_error=False)
+    res = paper_solve_gap(m, -2.0 * np.sign(kappa), estimate_error=False)
     assert res.sign_required == np.sign(kappa) == TB.sign_rule_eq_a14(m)
     assert res.delta == 0.0 and "sgn V" in res.reason
 

@@ -1,5 +1,5 @@
-"""Figure for docs/keldysh.md: |Delta|(V) from the Keldysh saddle point (all orders, Eq. 53),
-the master equation (Eq. 18, exact populations), Eq. (19) and Eq. (55), at several Omega/Gamma.
+"""Figure for docs/keldysh.md: |Delta|(V) from the Keldysh saddle point (all orders, Eq. (53)),
+the master equation (Eq. (18), exact populations), Eq. (19) and Eq. (55), at several Omega/Gamma.
 
 Run: ``python docs/figures/make_keldysh_all_orders.py`` (writes keldysh_all_orders.png next to it).
 """
@@ -20,14 +20,17 @@ import numpy as np  # noqa: E402
 
 import keldysh  # noqa: E402
 from keldysh.paper.quadrature import momentum_grid  # noqa: E402
+from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap  # noqa: E402
+from keldysh.plotting import STYLE  # noqa: E402
 
 
 def sweep(model, Vs, method):
     grid = momentum_grid(model)
-    return np.array([keldysh.solve_gap(model, float(V), method, grid=grid, estimate_error=False).delta for V in Vs])
+    return np.array([paper_solve_gap(model, float(V), method, grid=grid, estimate_error=False).delta for V in Vs])
 
 
 def main() -> dict:
+    plt.rcParams.update(STYLE)  # the package's one figure style (keldysh.plotting)
     base = keldysh.preset("fig4")
     ratios = (50.0, 5.0, 1.0)
     fig, axes = plt.subplots(1, len(ratios), figsize=(13, 4))

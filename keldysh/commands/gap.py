@@ -1,4 +1,4 @@
-"""``keldysh gap``: solve the self-consistent gap equation (Eqs. 18-19, 51-55)."""
+"""``keldysh gap``: solve the self-consistent gap equation (Eqs. (18)-(19), (51)-(55))."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ HELP = "solve the gap equation for |Delta| and the threshold V_c"
 DESCRIPTION = (
     "Solve the self-consistent gap equation of the laser-driven two-band model for |Delta|, "
     "with the threshold V_c at the given cutoff.  Methods: master (exact steady-state "
-    "populations, Eq. 18), eq19 (populations of Eq. 13, i.e. Eq. 19), keldysh (resummed "
-    "ring diagrams, Eqs. 51-53), keldysh-eq55 (linear + cubic truncation, Eq. 55).  Flags "
+    "populations, Eq. (18)), eq19 (populations of Eq. (13), i.e. Eq. (19)), keldysh (resummed "
+    "ring diagrams, Eqs. (51)-(53)), keldysh-eq55 (linear + cubic truncation, Eq. (55)).  Flags "
     "override the preset.  V > 0 is attractive."
 )
 
@@ -21,8 +21,8 @@ METHODS = ("master", "eq19", "keldysh", "keldysh-eq55", "exact", "printed", "app
 
 #: extra flags of the other models (Sect. III: pumping; Appendix: threeband) -> option key
 EXTRA_FLAGS = {
-    "--mu1": ("mu1", "pumping: chemical potential of band 1 (Eq. 34)"),
-    "--mu2": ("mu2", "pumping: chemical potential of band 2 (Eq. 34)"),
+    "--mu1": ("mu1", "pumping: chemical potential of band 1 (Eq. (34))"),
+    "--mu2": ("mu2", "pumping: chemical potential of band 2 (Eq. (34))"),
     "--Gamma1": ("Gamma1", "pumping: relaxation rate of band 1; threeband: 2->3 rate"),
     "--Gamma2": ("Gamma2", "pumping: relaxation rate of band 2; threeband: 2->1 rate"),
     "--Gamma3": ("Gamma3", "threeband: 3->1 rate"),
@@ -52,8 +52,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--condition",
         choices=("complete", "in-phase"),
         default=None,
-        help="self-consistency: complete (|Delta| and omega from both parts of Eq. 17; default for "
-        "FILE.py:NAME models) or in-phase (Eq. 18, the paper's prescription; the paper's models)",
+        help="self-consistency: complete (default: |Delta| and omega from both parts of Eq. (17), the "
+        "paper's models through their engine form) or in-phase (Eq. (18), the paper's prescription, "
+        "with all its methods)",
     )
     add_model_arguments(p)
     for flag, (_, hlp) in EXTRA_FLAGS.items():
@@ -71,7 +72,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--stability",
         action="store_true",
-        help="laser model: also linearise the dynamics (Eqs. 9 + 18) about the steady state -- "
+        help="laser model: also linearise the dynamics (Eqs. (9) + (18)) about the steady state -- "
         "stability, period and decay time of the approach (solvers/stability.py)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -166,6 +167,34 @@ def _run_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_complete(args: argparse.Namespace, model) -> int:
+    """The complete condition for the paper's models: their engine form and the solver of any model."""
+    from keldysh.errors import ParameterError
+    from keldysh.meanfield.gap import solve_gap as mf_solve
+    from keldysh.meanfield.stability import linear_stability
+    from keldysh.models.paper import engine_model
+
+    if args.method not in (None, "master", "keldysh"):
+        raise ParameterError(
+            "method", f"{args.method} is a route of the in-phase prescription (add --condition in-phase)"
+        )
+    emodel, values = engine_model(model)
+    res = mf_solve(emodel, args.V, values, condition="complete", method=args.method or "master")
+    stab = (
+        linear_stability(emodel, args.V, values, delta=res.delta, omega=res.omega, order=2) if args.stability else None
+    )
+    if args.json:
+        out = res.to_json()
+        if stab is not None:
+            out["stability"] = stab.to_json()
+        print_json(out)
+    else:
+        print(res)
+        if stab is not None:
+            print(stab)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from keldysh.errors import ParameterError
     from keldysh.paper.solvers.gap import solve_gap
@@ -174,12 +203,6 @@ def run(args: argparse.Namespace) -> int:
         return _run_user(args)
     if args.param:
         raise ParameterError("param", "is for FILE.py:NAME models (the paper's models take their own flags)")
-    if args.condition == "complete":
-        raise ParameterError(
-            "condition",
-            "the paper's models are solved with the in-phase prescription of Eq. (18); "
-            "the complete condition is available for MeanFieldModel models (--model FILE.py:NAME)",
-        )
     if args.model == "laser":
         for flag in EXTRA_FLAGS:
             key = flag.lstrip("-").replace("-", "_")
@@ -192,6 +215,8 @@ def run(args: argparse.Namespace) -> int:
             model = model.replace(N0=args.N0)
     else:
         model = _other_model(args)
+    if (args.condition or "complete") == "complete":
+        return _run_complete(args, model)
     res = solve_gap(model, args.V, args.method)
     stab = None
     if args.stability:
@@ -200,11 +225,11 @@ def run(args: argparse.Namespace) -> int:
 
         if args.model != "laser" or model.isotropic:
             raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")
-        # about the exact steady state of the dynamics (master route: Eq. 18 with the populations of
-        # Eq. 9), solved on the grid of the linearisation so that it is self-consistent there
+        # about the exact steady state of the dynamics (master route: Eq. (18) with the populations of
+        # Eq. (9)), solved on the grid of the linearisation so that it is self-consistent there
         stab = linear_stability(model, args.V)
     if args.json:
-        out = res.to_json()
+        out = {**res.to_json(), "condition": "in-phase", "omega": 0.0}
         if stab is not None:
             out["stability"] = stab.to_json()
         print_json(out)

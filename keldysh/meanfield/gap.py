@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from keldysh.errors import ParameterError, check_finite
+from keldysh.errors import ParameterError, check_finite, shown
 from keldysh.meanfield.model import MeanFieldModel, NodeData
 from keldysh.meanfield.numeric import covariance_keldysh, covariance_master, functional, kernel
 from keldysh.meanfield.quadrature import build_grid
+from keldysh.results import ResultMixin
 
 __all__ = ["MeanFieldResult", "solve_gap", "Integrand"]
 
@@ -40,7 +41,7 @@ METHODS = ("master", "keldysh")
 
 
 @dataclass
-class MeanFieldResult:
+class MeanFieldResult(ResultMixin):
     """Self-consistent solution of a mean-field model.
 
     Attributes
@@ -74,6 +75,9 @@ class MeanFieldResult:
     params: dict[str, float]
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
+    # compact display in notebooks, save/load (keldysh.results)
+    _SUMMARY_FIELDS = ("delta", "omega", "V", "V_c", "condition", "method", "converged")
+
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (non-finite numbers become ``null``)."""
 
@@ -104,27 +108,37 @@ class Integrand:
         self.model, self.nd = model, nd
         self.cov = covariance_master if method == "master" else covariance_keldysh
         self.calls = 0
+        self.abs_sum = 0.0  # sum of |contributions| of the last call: the scale of its rounding error
 
     def __call__(self, Delta: float, omega: float) -> complex:
         self.calls += 1
         K = kernel(self.nd, Delta, omega)
         G = self.cov(self.nd, K, check=self.calls == 1)
-        return complex(np.sum(self.nd.weight * functional(self.model, self.nd, G)))
+        parts = self.nd.weight * functional(self.model, self.nd, G)
+        self.abs_sum = float(np.sum(np.abs(parts)))
+        return complex(np.sum(parts))
 
 
 def _energy_scale(nd: NodeData) -> float:
     return float(max(np.abs(nd.h0).max(), np.abs(nd.M).max(), 1e-12))
 
 
-def _omega_roots(f: Callable[[float], float], W: float, n: int = 61) -> list:
+def _omega_roots(
+    f: Callable[[float], float], W: float, noise: float = 0.0, n: int = 61, scan: dict | None = None
+) -> list:
+    """Zeros of ``f`` on ``[-W, W]``: sign changes of a scan on ``n`` points, refined by Brent's method.
+
+    Values within ``noise`` (the rounding scale of ``f``) count as zero only where ``f`` has no
+    sign of its own: a sign change needs ``|f| > noise`` on both sides.
+    """
     ws = np.linspace(-W, W, n)
     ys = np.array([f(w) for w in ws])
+    if scan is not None:
+        scan.update(min=float(ys.min()), max=float(ys.max()), W=float(W))
+    sig = np.where(np.abs(ys) > noise, np.sign(ys), 0.0)
     roots = []
-    for i in np.flatnonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) <= 0):
-        if ys[i] == 0:
-            roots.append(ws[i])
-        elif ys[i + 1] != 0:
-            roots.append(brentq(f, ws[i], ws[i + 1], xtol=1e-14 * W, rtol=1e-13))
+    for i in np.flatnonzero(sig[:-1] * sig[1:] < 0):
+        roots.append(brentq(f, ws[i], ws[i + 1], xtol=1e-14 * W, rtol=1e-13))
     return sorted(set(roots))
 
 
@@ -188,12 +202,15 @@ def solve_gap(
     V = check_finite("V", V)
     if V == 0:
         raise ParameterError("V", "must be nonzero")
-    if condition not in CONDITIONS:
-        raise ParameterError("condition", f"must be one of {CONDITIONS} (got {condition!r})")
-    if method not in METHODS:
-        raise ParameterError("method", f"must be one of {METHODS} (got {method!r})")
-    if not isinstance(order, int) or not 2 <= order <= 32:
-        raise ParameterError("order", f"must be an integer in 2..32 (got {order!r})")
+    if not isinstance(condition, str) or condition not in CONDITIONS:
+        raise ParameterError("condition", f"must be one of {CONDITIONS} (got {shown(condition)})")
+    if not isinstance(method, str) or method not in METHODS:
+        raise ParameterError("method", f"must be one of {METHODS} (got {shown(method)})")
+    if isinstance(order, bool) or not isinstance(order, int) or not 2 <= order <= 32:
+        raise ParameterError("order", f"must be an integer in 2..32 (got {shown(order)})")
+    tol = check_finite("tol", tol)
+    if not 0 < tol < 1e-2:
+        raise ParameterError("tol", f"must lie in (0, 1e-2) (got {tol!r})")
     vals = model.resolve(values)
     grid, feats = build_grid(model, vals, order)
     nd = model.node_data(grid.k, grid.w, vals)
@@ -206,11 +223,19 @@ def solve_gap(
 
     # -- thresholds (linear response)
     chi0 = chi(0.0)
+    # rounding scale of chi: the larger of the rounding of its sum and 1e-13 of the response a node
+    # would have if its pair were fully polarised (|s coefficient| / slowest decay rate of the node)
+    gam = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300) if len(grid) else 1.0
+    chi_ref = float(np.sum(np.abs(nd.weight) * np.abs(nd.s_coef).sum(axis=0) / gam)) if len(grid) else 0.0
+    noise = max(256 * np.finfo(float).eps * I.abs_sum / eps, 1e-13 * chi_ref)
+    if len(grid) == 0 or (condition == "in-phase" and abs(chi0.real) <= noise):
+        chi0 = complex(0.0, chi0.imag)
     if condition == "in-phase":
         omega_c = 0.0
         Vc = 1.0 / chi0.real if chi0.real != 0 else math.inf
     else:
-        roots = _omega_roots(lambda w: chi(w).imag, E)
+        scan: dict = {}
+        roots = _omega_roots(lambda w: chi(w).imag, E, noise=noise, scan=scan)
         cands = [(1.0 / chi(w).real, w) for w in roots if chi(w).real != 0]
         same = [(vc, w) for vc, w in cands if vc * V > 0]
         pool = same or cands
@@ -220,11 +245,22 @@ def solve_gap(
             Vc, omega_c = math.inf, math.nan
     reason = ""
     if not math.isfinite(Vc):
-        reason = (
-            "linear response has no rotating solution: Im chi(omega) has no zero"
-            if condition == "complete"
-            else "the kernel vanishes: Re chi(0) = 0 (V_c is infinite)"
-        )
+        if len(grid) == 0:
+            reason = "the momentum window is empty at the quadrature's resolution: V_c is infinite"
+        elif condition == "complete" and max(abs(scan["min"]), abs(scan["max"])) <= noise:
+            reason = (
+                "the linear response vanishes at every omega (chi = 0 to rounding: no population "
+                "inversion or no drive couples the pair), so V_c is infinite"
+            )
+        elif condition == "complete":
+            sign = "< 0" if scan["max"] < 0 else "> 0" if scan["min"] > 0 else "!= 0"
+            reason = (
+                f"no rotating solution: Im chi(omega) {sign} at every omega (|omega| <= {scan['W']:.3g}, "
+                f"|Im chi| >= {min(abs(scan['min']), abs(scan['max'])):.3g}), so Delta = V chi Delta has no "
+                "solution with real 1/V and the unpaired state is the steady state (V_c is infinite)"
+            )
+        else:
+            reason = "the kernel vanishes: Re chi(0) = 0 (V_c is infinite)"
     elif Vc * V < 0:
         reason = f"sign: V must be {'positive' if Vc > 0 else 'negative'} (Re chi = {1 / Vc:.6g} at the threshold)"
     elif abs(V) <= abs(Vc):
@@ -234,7 +270,7 @@ def solve_gap(
         diag.update(calls=I.calls, seconds=time.perf_counter() - t0)
         return MeanFieldResult(
             delta=0.0,
-            omega=0.0 if condition == "in-phase" else float(omega_c),
+            omega=float(omega_c) if condition == "complete" and math.isfinite(omega_c) else 0.0,
             V_c=abs(Vc),
             omega_c=float(omega_c),
             converged=True,

@@ -49,8 +49,11 @@ class Grid:
         return self.k.size
 
 
-def _sign_changes(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
-    s = np.sign(y)
+def _sign_changes(x: np.ndarray, y: np.ndarray, noise: float = 0.0) -> list[tuple[float, float]]:
+    """Brackets of the zeros of ``y``; values within ``noise`` (rounding) carry no sign of their own."""
+    if np.all(np.abs(y) <= noise):
+        return []  # zero everywhere to rounding: a flat curve has no isolated feature
+    s = np.where(np.abs(y) > noise, np.sign(y), 0.0)
     idx = np.flatnonzero(s[:-1] * s[1:] < 0)
     out = [(x[i], x[i + 1]) for i in idx]
     out += [(x[i], x[i]) for i in np.flatnonzero(y == 0)]
@@ -102,8 +105,11 @@ def features(
             (lam[:, c] + lam[:, e] - 2 * omega, 2 * damp) for c in range(lam.shape[1]) for e in range(c, lam.shape[1])
         ]
     dk = ks[1] - ks[0]
+    noise = 1e-12 * max(float(np.abs(lam).max()), float(damp.max()))
     for y, damp in curves:
-        for lo, hi in _sign_changes(ks, y):
+        if np.all(np.abs(y) <= noise):
+            continue  # flat (e.g. a pair energy that vanishes identically): nothing to grade towards
+        for lo, hi in _sign_changes(ks, y, noise):
             i = int(np.searchsorted(ks, lo))
             j = min(i + 1, ks.size - 1)
             y0, y1 = y[i], y[j]

@@ -1,8 +1,8 @@
-"""Appendix (three-band semiconductor, Eqs. A1-A15) re-derived equation by equation.
+"""Appendix (three-band semiconductor, Eqs. (A1)-(A15)) re-derived equation by equation.
 
 Derivations: :mod:`keldysh.paper.symbolic.threeband`; numbers: :mod:`keldysh.paper.threeband` through
 :func:`keldysh.solve_gap`.  Conventions as everywhere in the package: pairing
-``-Delta c_k^2+ c_{-k}^1+ + h.c.`` (Eq. 10's sign), ``Delta^* = V int (dk) s21``, V > 0 attractive.
+``-Delta c_k^2+ c_{-k}^1+ + h.c.`` (Eq. (10)'s sign), ``Delta^* = V int (dk) s21``, V > 0 attractive.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _symbolic() -> list[EquationRecord]:
             "i dc/dt = [c, H] computed with the fermion algebra from Eqs. (A1)-(A4) as printed (Omega(t) complex)",
         )
     )
-    out.append(_rec("A6", "verified", "definition of the rotation (as Eq. 7)"))
+    out.append(_rec("A6", "verified", "definition of the rotation (as Eq. (7))"))
     out.append(_rec("A7", "verified", "rotates bands 1, 2 by -+omega0/2; band 3 is not driven and stays unrotated"))
     out.append(
         _rec(
@@ -109,7 +109,7 @@ def _symbolic() -> list[EquationRecord]:
             printed=r"0 = i\frac{d}{dt}\tilde s^{\dagger 21}_k = -\Delta^*(1-\tilde n^{11}_k-\tilde n^{22}_k) - (\tilde E_k - i\Gamma_{12})\tilde s^{\dagger 21}_k",
             derived=r"i\frac{d}{dt}\tilde s^{21}_k = -(\tilde E_k + i\Gamma_{12})\tilde s^{21}_k + \Delta^*(1-\tilde n^{11}_k-\tilde n^{22}_k)",
             why="with -i Gamma_12 the pair amplitude grows (ds/dt contains +Gamma_12 s); the printed solution (A10) has E + i Gamma_12, i.e. decay. "
-            "The sign of the Delta term is the convention of A4 (+Delta) vs Eq. 10 (-Delta)",
+            "The sign of the Delta term is the convention of A4 (+Delta) vs Eq. (10) (-Delta)",
         )
     )
     a10 = T.anomalous_expr()
@@ -121,7 +121,7 @@ def _symbolic() -> list[EquationRecord]:
             "steady state of the derived A9; with A4's literal +Delta the printed sign would be right, but then A14 would read sgn V = -sgn kappa_+",
             printed=r"\tilde s^{21}_k = +\frac{\Delta^*}{\tilde E_k + i\Gamma_{12}}(\tilde n^{11}_k+\tilde n^{22}_k-1)",
             derived=r"\tilde s^{21}_k = -\frac{\Delta^*}{\tilde E_k + i\Gamma_{12}}(\tilde n^{11}_k+\tilde n^{22}_k-1)",
-            why="the text calls A10 'identical to Eq. (10)' but flips its sign; the sign rule A14 (and Eqs. 19-21, 41-43) use Eq. (10)'s sign",
+            why="the text calls A10 'identical to Eq. (10)' but flips its sign; the sign rule A14 (and Eqs. (19)-(21), (41)-(43)) use Eq. (10)'s sign",
         )
     )
     eom = T.threeband_eom()
@@ -161,13 +161,13 @@ def _symbolic() -> list[EquationRecord]:
 def _numeric() -> list[EquationRecord]:
     import math
 
-    import keldysh
     from keldysh.paper import threeband as TB
+    from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap
 
     out: list[EquationRecord] = []
     m = TB.preset("fig10")
     # A13: numeric V_c from the kernel vs the direct integral of the printed integrand (with |Omega|^2)
-    res = keldysh.solve_gap(m, -1.0, estimate_error=False)
+    res = paper_solve_gap(m, -1.0, estimate_error=False)
     from scipy.integrate import quad
 
     def integrand(q: float) -> float:
@@ -189,13 +189,13 @@ def _numeric() -> list[EquationRecord]:
             "the populations are those of Delta = 0 (weak pairing), so A13 fixes the threshold only",
             printed=r"\Delta^* \le -VN_0|v_-|\int dq\,\frac{\Delta^*\kappa_+q^2}{\kappa_+^2q^4+\Gamma_{12}^2}\,\frac{|\Omega|^2\Gamma_1/(2\tau((v_-q)^2+\tau^{-2}))}{\ldots}",
             derived=r"1 \le +VN_0|v_-|\int dq\,\frac{\kappa_+q^2}{\kappa_+^2q^4+\Gamma_{12}^2}\,\frac{|\Omega|^2\Gamma_1/(2\tau((v_-q)^2+\tau^{-2}))}{\ldots}",
-            why="1 = -V int (dk) E x/(E^2+Gamma_12^2) (as Eq. 41) with x = -n33 < 0 gives a + sign; the printed - sign contradicts the sign rule A14 printed next to it",
+            why="1 = -V int (dk) E x/(E^2+Gamma_12^2) (as Eq. (41)) with x = -n33 < 0 gives a + sign; the printed - sign contradicts the sign rule A14 printed next to it",
         )
     )
     signs = []
     for kp in (-50.0, 50.0):
         mm = m.replace(kappa_plus=kp)
-        signs.append((keldysh.solve_gap(mm, 1.0, estimate_error=False).sign_required, TB.sign_rule_eq_a14(mm)))
+        signs.append((paper_solve_gap(mm, 1.0, estimate_error=False).sign_required, TB.sign_rule_eq_a14(mm)))
     out.append(
         _rec(
             "A14",
@@ -206,10 +206,10 @@ def _numeric() -> list[EquationRecord]:
     errs = {}
     for Om in (2.0, 20.0):
         mm = m.replace(Omega=Om, kmax=5.0)
-        errs[Om] = keldysh.solve_gap(mm, 1.0, estimate_error=False).V_c / TB.V_c_eq_a15(mm) - 1
+        errs[Om] = paper_solve_gap(mm, 1.0, estimate_error=False).V_c / TB.V_c_eq_a15(mm) - 1
     cut = (
         TB.V_c_eq_a15_cutoff(m.replace(Omega=1e4))
-        / keldysh.solve_gap(m.replace(Omega=1e4), 1.0, estimate_error=False).V_c
+        / paper_solve_gap(m.replace(Omega=1e4), 1.0, estimate_error=False).V_c
         - 1
     )
     # symbolic: the Omega -> oo, kmax -> oo threshold equals the print

@@ -1,4 +1,4 @@
-"""Sect. III (optical pumping, Eqs. 34-46) re-derived equation by equation.
+"""Sect. III (optical pumping, Eqs. (34)-(46)) re-derived equation by equation.
 
 Derivations: :mod:`keldysh.paper.symbolic.pumping` (Lindblad engine + pair dephasing); numbers:
 :mod:`keldysh.paper.pumping` through :func:`keldysh.solve_gap`.  The printed forms are transcribed
@@ -74,7 +74,7 @@ def _symbolic() -> list[EquationRecord]:
     out: list[EquationRecord] = []
     eom = P.pumping_eom()
     ss = P.pumping_steady_state()
-    # Eq. 34: at Delta = 0 the steady state is the quasi-equilibrium
+    # Eq. (34): at Delta = 0 the steady state is the quasi-equilibrium
     n1_0 = ss["n1"].xreplace({S.Delta: 0, ss["Deltabar"]: 0})
     n2_0 = ss["n2"].xreplace({S.Delta: 0, ss["Deltabar"]: 0})
     ok34 = is_identity(n1_0, P.Ncal + 1 - P.fmk2) and is_identity(n2_0, P.fmk2)
@@ -160,7 +160,7 @@ def _symbolic() -> list[EquationRecord]:
         _rec(
             "40",
             "verified",
-            "Delta^* = V int (dk) <c_k^2+ c_-k^1+> is the package's self-consistency (Eq. 17), used for Eq. (41)",
+            "Delta^* = V int (dk) <c_k^2+ c_-k^1+> is the package's self-consistency (Eq. (17)), used for Eq. (41)",
         )
     )
     g = P.gap_kernel_expr()
@@ -237,17 +237,17 @@ def _symbolic() -> list[EquationRecord]:
 
 @cache
 def _numeric() -> list[EquationRecord]:
-    import keldysh
     from keldysh.paper import pumping as PM
+    from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap
 
     out: list[EquationRecord] = []
     base = PM.PumpingModel(T=0.0)
-    # Eq. 43: sign rule on four sign combinations (kappa_+, N)
+    # Eq. (43): sign rule on four sign combinations (kappa_+, N)
     combos = []
     for kp in (-50.0, 50.0):
         for mu2 in (2.0, 0.0):  # N = +1 (both bands filled at S) or N = 0 -> use mu1 to make N = -1
             m = base.replace(kappa_plus=kp, mu2=mu2, mu1=(0.0 if mu2 > 0 else -2.0))
-            res = keldysh.solve_gap(m, 1.0, estimate_error=False)
+            res = paper_solve_gap(m, 1.0, estimate_error=False)
             combos.append((res.sign_required, PM.sign_rule_eq43(m)))
     ok43 = all(a == b for a, b in combos)
     out.append(
@@ -257,12 +257,12 @@ def _numeric() -> list[EquationRecord]:
             f"sgn V = -sgn(kappa_+) sgn(N) from the derived Eq. (42); solve_gap's required sign matches on all 4 sign combinations {combos}",
         )
     )
-    # Eq. 44
-    vc_num = keldysh.solve_gap(base, 1.0, estimate_error=False).V_c
+    # Eq. (44)
+    vc_num = paper_solve_gap(base, 1.0, estimate_error=False).V_c
     vc_cut = PM.V_c_eq44(base, base.kmax)
     vc_inf = PM.V_c_eq44(base)
     big = base.replace(kmax=5.0)
-    vc_big = keldysh.solve_gap(big, 1.0, estimate_error=False).V_c
+    vc_big = paper_solve_gap(big, 1.0, estimate_error=False).V_c
     e_cut = abs(vc_num / vc_cut - 1)
     e_big = abs(vc_big / vc_inf - 1)
     # the tail beyond the cutoff: 2 int_U^oo t^2/(1+t^4) dt ~ 2/U, U = kmax sqrt(|kappa_+|/Gamma_12)
@@ -277,10 +277,10 @@ def _numeric() -> list[EquationRecord]:
             f"at kmax = 5: {e_big:.1e} (tail estimate (2/U)/(pi/sqrt 2) = {tail:.1e})",
         )
     )
-    # Eq. 45
+    # Eq. (45)
     deph = PM.PumpingModel(T=0.0, Gamma12=0.03, kmax=5.0)
     V = 2.0 * PM.V_c_eq44(deph)
-    d_num = keldysh.solve_gap(deph, V, estimate_error=False).delta
+    d_num = paper_solve_gap(deph, V, estimate_error=False).delta
     d_der = PM.delta_eq45(deph, V)
     d_pr = PM.delta_eq45_printed(deph, V)
     d_cut = PM.delta_cutoff(deph, V)
@@ -296,18 +296,18 @@ def _numeric() -> list[EquationRecord]:
             why="from the derived Eq. (42): (|Delta|^2 + g1 g2 Gamma Gamma_12) = (V/V_c)^4 g1 g2 Gamma Gamma_12; the print follows from its Eq. (42) with (Gamma/Gamma_12)^2",
         )
     )
-    # Eq. 46: relative change of |Delta| vs r = |v_+| / bound, for Gamma_12 = Gamma and Gamma_12 = 3 Gamma
+    # Eq. (46): relative change of |Delta| vs r = |v_+| / bound, for Gamma_12 = Gamma and Gamma_12 = 3 Gamma
     rel = {}
     for G12 in (0.01, 0.03):
         m0 = PM.PumpingModel(T=0.0, Gamma12=G12, kmax=1.0)
         V = 1.5 * PM.V_c_eq44(m0)
-        d0 = keldysh.solve_gap(m0, V, estimate_error=False).delta
+        d0 = paper_solve_gap(m0, V, estimate_error=False).delta
         for which, bound in (
             ("derived", PM.v_plus_bound_eq46(m0, V)),
             ("printed", PM.v_plus_bound_eq46_printed(m0, V)),
         ):
             for r in (0.1, 0.5):
-                d = keldysh.solve_gap(m0.replace(v_plus=r * bound), V, estimate_error=False).delta
+                d = paper_solve_gap(m0.replace(v_plus=r * bound), V, estimate_error=False).delta
                 rel[G12, which, r] = d / d0 - 1
     # exact existence: max over B of the real-line gap function is bound/|v_+| (closed-form integral)
     mx = PM.PumpingModel(T=0.0, Gamma12=0.03)
@@ -333,7 +333,7 @@ def _numeric() -> list[EquationRecord]:
             "a safe margin is r << 1, not r <= 1",
             printed=r"|v_+| \le \sqrt{|\kappa_+|\Gamma}\,|V|/V_c'''",
             derived=r"|v_+| \ll \sqrt{|\kappa_+|\Gamma_{12}}\,|V|/V_c'''",
-            why="at the solution E = kappa_+ q^2 varies on B = Gamma_12 (V/V_c''')^2 (derived Eq. 42), so v_+ q matters when v_+ ~ sqrt(|kappa_+| B); "
+            why="at the solution E = kappa_+ q^2 varies on B = Gamma_12 (V/V_c''')^2 (derived Eq. (42)), so v_+ q matters when v_+ ~ sqrt(|kappa_+| B); "
             "Gamma = Gamma_1 + Gamma_2 does not set it (measured: the curve is universal in units of the derived bound, not of the printed one)",
         )
     )
