@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Eqs. (18)-(20) and the density of states N0 of Sect. II.C.
 
-Gap equation from the derived s21 (Eq. 10) and populations (Eq. 13), its epsilon-integral over the real
+Gap equation from the derived s21 (Eq. (10)) and populations (Eq. (13)), its epsilon-integral over the real
 line with E = (kappa_+/v_-^2) eps^2, and V_c of Fig. 4 with the 1D measure.
 
 Prints, for each equation, the derived form (LaTeX), the printed form, the status and, for an

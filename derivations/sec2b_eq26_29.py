@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Eqs. (26)-(29): weak Rabi frequency (populations of Eq. 14).
+"""Eqs. (26)-(29): weak Rabi frequency (populations of Eq. (14)).
 
 The momentum integral with the Lorentzian 1/(v_-^2 q^2 + Gamma^2) is done by partial fractions; the
 threshold, the ratio quoted after Eq. (28) and the gap of Eq. (29) follow.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Eqs. (30)-(33): gamma1 gamma2 -> 0 with small Omega (exact Eq. 11 populations at gamma1 gamma2 = 0).
+"""Eqs. (30)-(33): gamma1 gamma2 -> 0 with small Omega (exact Eq. (11) populations at gamma1 gamma2 = 0).
 
 The epsilon-integral of the exact populations is done in closed form (partial fractions in eps^2); the
 threshold and the gap near it follow.

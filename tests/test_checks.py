@@ -208,7 +208,7 @@ def _quad_R(f, scales):
 
 
 def test_eq26_closed_form_against_quadrature_of_eq14_populations():
-    """Derived Eq. (26) vs quadrature of -V N0 |v_-| x14 E/(E^2+Gamma^2) with x14 from build (Eq. 14)."""
+    """Derived Eq. (26) vs quadrature of -V N0 |v_-| x14 E/(E^2+Gamma^2) with x14 from build (Eq. (14))."""
     import sympy as sp
 
     from keldysh.paper.build import population_deviation_func

@@ -1,10 +1,10 @@
-"""Exact Fock-space cross-check of the bilinear equations of motion (Eqs. 5, 6, 9-12).
+"""Exact Fock-space cross-check of the bilinear equations of motion (Eqs. (5), (6), (9)-(12)).
 
 Two independent routes:
 
 * symbolic: :class:`keldysh.paper.symbolic.lindblad.QuadraticLindbladian` derives closed linear
   equations for ``n_ij = <c_i^+ c_j>`` and ``s_ij = <c_i^+ c_j^+>`` (and ``master.lab_eom``
-  = Eq. 6, ``master.rwa_eom`` = Eq. 9, ``master.steady_state`` = Eqs. 10-12 exactly);
+  = Eq. (6), ``master.rwa_eom`` = Eq. (9), ``master.steady_state`` = Eqs. (10)-(12) exactly);
 * numeric: :mod:`keldysh.paper.fock` builds the Jordan-Wigner Fock space (16 states for one
   ``(k, -k)`` pair), the 256 x 256 Lindbladian of Eq. (5), and computes
   ``d<O>/dt = tr(O L[rho])`` for arbitrary (non-Gaussian) density matrices.
@@ -75,7 +75,7 @@ def _momentum_charge() -> np.ndarray:
 
 
 def symmetric_state(rho: np.ndarray) -> np.ndarray:
-    """Project a 4-mode state onto the sector of Eqs. (6, 9): momentum-conserving and k <-> -k symmetric.
+    """Project a 4-mode state onto the sector of Eqs. (6), (9): momentum-conserving and k <-> -k symmetric.
 
     Dephasing in ``Q = N_k - N_{-k}`` removes ``<c_k^+ c_{-k}>`` and same-momentum pairs;
     averaging with the exchange ``P c_k P^+ = c_{-k}`` removes ``s^{11}, s^{22}`` and makes
@@ -89,7 +89,7 @@ def symmetric_state(rho: np.ndarray) -> np.ndarray:
 
 
 def paper_values(rho: np.ndarray) -> np.ndarray:
-    """``(n11, n22, n21, s21)`` of Eqs. (6, 9) from a (batch of) Fock-space operator(s)."""
+    """``(n11, n22, n21, s21)`` of Eqs. (6), (9) from a (batch of) Fock-space operator(s)."""
     n, s = F.bilinears(rho)
     return np.stack([n[..., K1, K1], n[..., K2, K2], n[..., K2, K1], s[..., K2, MK1]], axis=-1)
 
@@ -231,7 +231,7 @@ def _engine(M, h, g, jumps):
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, database=None)
 @given(quadratic_lindbladians())
 def test_generic_bilinear_eoms_match_fock_lindbladian(system):
-    """Engine EOMs == tr(O L[rho]) for random quadratic Lindbladians and random states (Eq. 5)."""
+    """Engine EOMs == tr(O L[rho]) for random quadratic Lindbladians and random states (Eq. (5))."""
     M, h, g, jumps, seed = system
     rhs = _engine(M, h, g, jumps)
     L = F.liouvillian(F.quadratic_hamiltonian(h, g), [(r, F.linear_jump(a, b)) for r, a, b in jumps])
@@ -355,7 +355,7 @@ def test_printed_rate_factor_disagrees_with_fock():
 
 # ----------------------------------------------------------------------------- (c) steady state
 def test_exact_steady_state_matches_fock_null_vector():
-    """``steady_state()``, ``population_deviation_expr("exact")`` and ``anomalous_expr()`` (Eqs. 10-12, exact)
+    """``steady_state()``, ``population_deviation_expr("exact")`` and ``anomalous_expr()`` (Eqs. (10)-(12), exact)
     == the null vector of the 256 x 256 RWA Lindbladian.
 
     Tolerance 1e-10: the Fock null vector solves a 256 x 256 linear system (LU in double
@@ -443,7 +443,7 @@ def _lab_vs_rwa_error(p: dict, w: float) -> tuple[float, float]:
 
 
 def test_lab_frame_approaches_rwa_as_omega0_grows():
-    """Lab-frame Floquet state -> RWA steady state (Eq. 9) with error ~ Omega / omega0."""
+    """Lab-frame Floquet state -> RWA steady state (Eq. (9)) with error ~ Omega / omega0."""
     p = dict(Et1=0.2, Et2=-0.1, Omega=0.8, Gamma1=0.3, Gamma2=0.05, f1=1.0, f2=0.0, Delta=0.4 + 0.3j)
     ws = np.array([10.0, 20.0, 40.0, 80.0, 160.0])
     errs = np.array([_lab_vs_rwa_error(p, w) for w in ws])

@@ -1,4 +1,4 @@
-"""Green's functions of Sect. IV (text after Eq. 54), the Nambu structure behind Eq. (52), and the
+"""Green's functions of Sect. IV (text after Eq. (54)), the Nambu structure behind Eq. (52), and the
 exact frequency integrals (residues) -- each checked against an independent route."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_advanced_is_dagger_of_retarded():
 
 
 def test_keldysh_forms_differ_by_lyapunov_residual():
-    """G^R F - F G^A - G^R Sigma^K G^A = G^R L[F] G^A for a generic Hermitian f (Eq. 54 text)."""
+    """G^R F - F G^A - G^R Sigma^K G^A = G^R L[F] G^A for a generic Hermitian f (Eq. (54) text)."""
     sub = dict(SUB)
     sub.update(
         dict(
@@ -160,7 +160,7 @@ def test_lyapunov_is_resolvent_sandwich():
 
 
 def test_engine_kernel_of_the_pair_is_the_paper_nambu_matrix():
-    """The engine's parity-graded kernel of the full (k, -k) Lindbladian (Eq. 5, rwa frame of Eq. 9),
+    """The engine's parity-graded kernel of the full (k, -k) Lindbladian (Eq. (5), rwa frame of Eq. (9)),
     restricted to the paper's Nambu spinor (c_k^1, c_k^2, c_-k^1+, c_-k^2+), equals the printed
     pair matrix H_N - i Gamma_N of Sect. IV (exact symbolic identity)."""
     from keldysh.engine import Lindbladian

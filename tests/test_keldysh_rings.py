@@ -10,7 +10,7 @@ from keldysh.paper.symbolic import rings as R
 
 
 def test_ring_terms_by_residues_equal_exact_taylor_coefficients():
-    """n-ring terms (n = 1, 2) integrated exactly equal 4 Re a_{2n-1} of the exact s21 (Eq. 51 -> 18);
+    """n-ring terms (n = 1, 2) integrated exactly equal 4 Re a_{2n-1} of the exact s21 (Eq. (51) -> (18));
     the printed prefactor |Delta/2|^(2n-1) would be 4x too small at n = 2."""
     c = R.exact_ring_coefficients(2)
     a = R.nambu_taylor_exact(2)
@@ -21,7 +21,7 @@ def test_ring_terms_by_residues_equal_exact_taylor_coefficients():
 
 def test_nambu_green_function_equals_master_to_all_orders():
     """Taylor coefficients of s21(Delta) to Delta^19 from the Nambu Green's functions (Dyson recursion,
-    exact) equal those of the master equation (Eq. 9): with both rational of degree <= 18 in total this
+    exact) equal those of the master equation (Eq. (9)): with both rational of degree <= 18 in total this
     proves the identity of the two functions at this point, i.e. all orders."""
     a = R.nambu_taylor_exact(10)
     b = R.master_taylor_exact(10)
@@ -30,7 +30,7 @@ def test_nambu_green_function_equals_master_to_all_orders():
 
 
 def test_eq55_cubic_coefficient_limit():
-    """x2/x0 -> -4/(E^2 + Gamma^2) as Omega -> infinity (the printed cubic term of Eq. 55, up to sign)."""
+    """x2/x0 -> -4/(E^2 + Gamma^2) as Omega -> infinity (the printed cubic term of Eq. (55), up to sign)."""
     lim = R.eq55_cubic_limit()
     assert sp.simplify(lim + 4 / (S.E**2 + (S.Gamma1 + S.Gamma2) ** 2)) == 0
     x0, x2 = R.cubic_coefficient_expr()

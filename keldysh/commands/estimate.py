@@ -1,4 +1,4 @@
-"""``keldysh estimate``: the Conclusions' threshold estimate in physical units (Eqs. 22, 44)."""
+"""``keldysh estimate``: the Conclusions' threshold estimate in physical units (Eqs. (22), (44))."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ ORDER = 40
 HELP = "the Conclusions' threshold estimate |V| N0 |v_-| / sqrt(|kappa| Gamma) in physical units"
 DESCRIPTION = (
     "Evaluate the threshold ratio |V| N0 |v_-| / (|kappa|^1/2 Gamma^1/2) of the Conclusions "
-    "(Eqs. 22 and 44 without their sqrt(2)/pi) from physical inputs, and say whether it exceeds 1.  "
+    "(Eqs. (22) and (44) without their sqrt(2)/pi) from physical inputs, and say whether it exceeds 1.  "
     "Defaults are the paper's numbers: kappa = 1e-6 eV^-1 c^2, Gamma = 1e-3 eV, |v_-| = 1e-2 c, "
     "|V| N0 = 0.2, giving 0.2 x 10^2.5 = 63.  The ratio with the exact prefactor pi/sqrt(2) "
     "(= |V|/V_c at infinite cutoff) is printed too."

@@ -1,4 +1,4 @@
-"""Exact frequency integrals for Sect. IV (Eqs. 52-55): residues without root finding.
+"""Exact frequency integrals for Sect. IV (Eqs. (52)-(55)): residues without root finding.
 
 Every frequency integral of the Keldysh route is an integral over the real line of a
 rational function ``R(omega) = P(omega) / (Q_up(omega) Q_down(omega))`` whose denominator

@@ -1,4 +1,4 @@
-"""Sect. II as an engine model: the laser-driven two-band semiconductor (Eqs. 2, 5, 9, 17).
+"""Sect. II as an engine model: the laser-driven two-band semiconductor (Eqs. (2), (5), (9), (17)).
 
 One block per momentum pair ``(k, -k)`` with modes ``c_k^1, c_k^2, c_{-k}^1, c_{-k}^2`` (both at the
 distance ``q`` from the resonant surface, ``E_a(k) = E_a(-k)``) in the

@@ -1,4 +1,4 @@
-"""Sect. III as an engine model: the optically pumped two-band semiconductor (Eqs. 34-41).
+"""Sect. III as an engine model: the optically pumped two-band semiconductor (Eqs. (34)-(41)).
 
 One block per momentum with the two modes that pair, ``c_k^1`` (energy ``E_1(q)``) and
 ``c_{-k}^2`` (energy ``E_2(-q)``), the pairing of Eq. (2) (``-Delta c_{-k}^{2+} c_k^{1+} + h.c.``),
@@ -6,7 +6,7 @@ intraband relaxation towards the quasi-equilibria of Eq. (34) (jumps ``c^+`` at
 ``2 Gamma_a f_a``, ``c`` at ``2 Gamma_a (1 - f_a)``, ``f_a = n_F(E_a - mu_a, T)``), the pair
 dephasing that makes the pair decay at ``Gamma_12`` (a Hermitian jump ``n_k^1 + n_{-k}^2`` at
 rate ``(Gamma_12 - Gamma_1 - Gamma_2)/2``, completely positive for ``Gamma_12 >= Gamma_1 + Gamma_2``),
-and the self-consistency ``Delta = V int (dk) <c_k^1 c_{-k}^2>`` (Eq. 17 for this pair).
+and the self-consistency ``Delta = V int (dk) <c_k^1 c_{-k}^2>`` (Eq. (17) for this pair).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Closed forms of Sect. II.B (Eqs. 20-33), each with the limit where it holds.
+"""Closed forms of Sect. II.B (Eqs. (20)-(33)), each with the limit where it holds.
 
 All of them follow from the gap equation (18) with ``E(eps) = (kappa_+/v_-^2) eps^2``
 (``v_+ = kappa_- = 0``), the momentum integral extended to the real line
@@ -9,10 +9,10 @@ the derivation gives, the function implements the derived form and says so (see
 
 Regimes
 -------
-* Eqs. (20)-(25): ``Omega >> Gamma`` (populations of Eq. 13).
-* Eqs. (26)-(29): ``Omega << Gamma`` (populations of Eq. 14), leading order in
+* Eqs. (20)-(25): ``Omega >> Gamma`` (populations of Eq. (13)).
+* Eqs. (26)-(29): ``Omega << Gamma`` (populations of Eq. (14)), leading order in
   ``|kappa_+| Gamma / v_-^2``.
-* Eqs. (30)-(33): ``gamma1 gamma2 -> 0`` and ``Omega << Gamma`` (exact populations, Eq. 11).
+* Eqs. (30)-(33): ``gamma1 gamma2 -> 0`` and ``Omega << Gamma`` (exact populations, Eq. (11)).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _V(V: float) -> float:
 
 
 def sign_rule_eq21(model: Any) -> int:
-    """Eq. (21) (= Eqs. 27, 31): the sign V must have, ``sgn(gamma2 - gamma1) sgn(kappa_+)``."""
+    """Eq. (21) (= Eqs. (27), (31)): the sign V must have, ``sgn(gamma2 - gamma1) sgn(kappa_+)``."""
     s = math.copysign(1, model.gamma2 - model.gamma1) if model.gamma2 != model.gamma1 else 0
     return int(s * (1 if model.kappa_plus > 0 else -1 if model.kappa_plus < 0 else 0))
 
@@ -131,7 +131,7 @@ def v_plus_bound_eq25(model: Any, V: float) -> float:
     return math.sqrt(abs(model.kappa_plus) * model.Gamma) * abs(V) / V_c_eq22(model)
 
 
-# ----------------------------------------------------------------------- weak Rabi (Eq. 14)
+# ----------------------------------------------------------------------- weak Rabi (Eq. (14))
 def _J(kappa: float, v: float, G: float, a: float) -> float:
     """``int dq kappa q^2 / ((kappa^2 q^4 + a^2)(v^2 q^2 + G^2))`` over the real line (exact)."""
     ka, va = abs(kappa), abs(v)
@@ -157,7 +157,7 @@ def gap_rhs_eq14_exact(model: Any, V: float, delta: float) -> float:
 
 
 def V_c_eq28(model: Any) -> float:
-    """Eq. (28) at leading order in ``|kappa_+| Gamma/v_-^2`` (the order Eq. 29 uses):
+    """Eq. (28) at leading order in ``|kappa_+| Gamma/v_-^2`` (the order Eq. (29) uses):
 
     ``V_c' = (4 sqrt2/pi) (1/N0) |v_-|/sqrt|kappa_+| gamma1 gamma2 Gamma^(3/2) / (|gamma1 - gamma2| Omega^2)``.
     The printed ``(v_-^2 + |kappa_+| Gamma)`` is not the next order (that is ``-sqrt(2|kappa_+|Gamma)/|v_-|``
@@ -195,7 +195,7 @@ def delta_eq29(model: Any, V: float) -> float:
     return model.Gamma * math.sqrt(model.gamma1 * model.gamma2) * math.sqrt((abs(V) / Vc) ** (4.0 / 3.0) - 1)
 
 
-# ------------------------------------------------------------- gamma1 gamma2 -> 0 (Eqs. 30-33)
+# ------------------------------------------------------------- gamma1 gamma2 -> 0 (Eqs. (30)-(33))
 def gap_rhs_eq30(model: Any, V: float, delta: float) -> float:
     """Right-hand side of Eq. (30) as derived (``gamma1 gamma2 = 0``, ``Omega << Gamma``, ``kmax -> inf``):
 
@@ -244,7 +244,7 @@ def delta_eq30(model: Any, V: float) -> float:
 
 
 def delta_eq33_printed(model: Any, V: float) -> float:
-    """Eq. (33) as printed: ``(Omega/2) sqrt(Gamma|kappa_+|)/|v_-| (|V|/V_c'' - 1)`` (from the printed Eq. 30)."""
+    """Eq. (33) as printed: ``(Omega/2) sqrt(Gamma|kappa_+|)/|v_-| (|V|/V_c'' - 1)`` (from the printed Eq. (30))."""
     V = _V(V)
     Vc = V_c_eq32(model)
     if math.copysign(1, V) != sign_rule_eq21(model) or abs(V) <= Vc:

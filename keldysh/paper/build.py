@@ -113,7 +113,7 @@ def lambdified(
 def population_deviation_func(kind: str = "exact", modules: str = "numpy") -> Callable:
     """NumPy callable ``x(E, eps, |Delta|, Omega, Gamma1, Gamma2, f1, f2)`` = ``n11 + n22 - 1``.
 
-    ``kind``: ``"exact"`` (steady state of Eq. 9), ``"eq11"``, ``"eq13"``, ``"eq14"``
+    ``kind``: ``"exact"`` (steady state of Eq. (9)), ``"eq11"``, ``"eq13"``, ``"eq14"``
     (see :func:`keldysh.paper.symbolic.master.population_deviation_expr`).
     """
 
@@ -155,7 +155,7 @@ def rwa_rhs_func(modules: str = "numpy") -> Callable:
 
 
 def rational_coefficients_func(kind: str = "exact", modules: str = "numpy") -> Lambdified:
-    """Coefficient arrays of ``x = P(|Delta|^2) / Q(|Delta|^2)`` (population deviation, Eqs. 11-14).
+    """Coefficient arrays of ``x = P(|Delta|^2) / Q(|Delta|^2)`` (population deviation, Eqs. (11)-(14)).
 
     The exact steady state of Eq. (9) is a ratio of polynomials in ``|Delta|^2`` whose
     coefficients depend on the momentum only; precomputing them once per momentum grid

@@ -6,7 +6,7 @@ parsed against a whitelist (:func:`keldysh.engine.parse.parse_expression`, never
 ``eps(k0) = E2 - E1 - omega0 = 0`` and the zeros of ``E = E1 + E2`` (Sect. II.B.1) so the
 momentum quadrature can resolve them, and :func:`near_resonance_model` Taylor-expands the
 rotating-frame dispersions at ``k0`` into the paper's ``v_{1,2}``, ``kappa_{1,2}`` with
-``N0 = S_d k0^(d-1) / ((2 pi)^d |v_-|)`` (Eq. 19), for comparison with the closed forms.
+``N0 = S_d k0^(d-1) / ((2 pi)^d |v_-|)`` (Eq. (19)), for comparison with the closed forms.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ __all__ = ["LaserModel", "preset", "PRESETS", "FIGURES"]
 
 @dataclass(frozen=True)
 class LaserModel:
-    """Parameters of the laser-driven two-band model (Eqs. 2, 5, 9).
+    """Parameters of the laser-driven two-band model (Eqs. (2), (5), (9)).
 
     Parameters
     ----------
@@ -43,13 +43,13 @@ class LaserModel:
         Rotating-frame dispersion near the resonant surface, ``Etilde_a = v_a q + kappa_a q^2``
         (Sect. II.B.1).  ``v_+- = v2 +- v1``, ``kappa_+- = kappa2 +- kappa1``.
     Omega : float
-        Rabi frequency (the drive is ``Omega cos(omega0 t)``, Eq. 2); >= 0.
+        Rabi frequency (the drive is ``Omega cos(omega0 t)``, Eq. (2)); >= 0.
     Gamma1, Gamma2 : float
         Amplitude decay rates of bands 1 and 2 (> 0).  Populations relax at ``2 Gamma_a``
-        (Eqs. 6a-b); ``Gamma = Gamma1 + Gamma2`` is the decay rate of coherences (Eq. 9).
+        (Eqs. (6a)-(6b)); ``Gamma = Gamma1 + Gamma2`` is the decay rate of coherences (Eq. (9)).
     T : float
         Temperature of the reservoirs (>= 0).  At ``T > 0`` the lab-frame energies
-        ``E1 = Etilde1 - omega0/2``, ``E2 = Etilde2 + omega0/2`` enter ``n_F`` (Eq. 5), so
+        ``E1 = Etilde1 - omega0/2``, ``E2 = Etilde2 + omega0/2`` enter ``n_F`` (Eq. (5)), so
         ``omega0`` is required.
     omega0 : float or None
         Laser frequency (> 0).  Needed when ``T > 0`` or with general dispersions.
@@ -57,7 +57,7 @@ class LaserModel:
         Momentum cutoff (> 0): ``|q| <= kmax`` (near-resonance model) or ``k <= kmax``
         (isotropic model).  The paper's Fig. 4 uses ``kmax = 0.2``.
     N0 : float or None
-        Density of states at the resonance (Eq. 19).  ``None`` means the paper's 1D
+        Density of states at the resonance (Eq. (19)).  ``None`` means the paper's 1D
         reduction of Sect. II.C, ``(dk) = dq/(2 pi)``, i.e. ``N0 = 1/(2 pi |v_-|)``.
     E1, E2 : str or None
         Optional general isotropic lab-frame dispersions (expression strings in ``k``, parsed
@@ -87,7 +87,7 @@ class LaserModel:
     def __post_init__(self) -> None:
         for nm in ("v1", "v2", "kappa1", "kappa2"):
             object.__setattr__(self, nm, check_finite(nm, getattr(self, nm)))
-        # dimensionless units: the closed forms of the steady state (Eqs. 10-14) are polynomials of
+        # dimensionless units: the closed forms of the steady state (Eqs. (10)-(14)) are polynomials of
         # degree ~8 in these numbers, so |x| <= 1e6 keeps them finite and rates >= 1e-30 keep them
         # above the underflow
         for nm in ("v1", "v2", "kappa1", "kappa2", "Omega", "Gamma1", "Gamma2", "T", "kmax", "omega0", "N0"):
@@ -121,7 +121,7 @@ class LaserModel:
             raise ParameterError(
                 "omega0",
                 "is required when T > 0 (n_F is evaluated at the lab-frame energies "
-                "E1 = Etilde1 - omega0/2, E2 = Etilde2 + omega0/2, Eq. 5)",
+                "E1 = Etilde1 - omega0/2, E2 = Etilde2 + omega0/2, Eq. (5))",
             )
 
     # ------------------------------------------------------------------ constructors
@@ -254,7 +254,7 @@ class LaserModel:
         return out
 
     def grid_fields(self, q):
-        """Arrays on the momentum nodes: ``Et1, Et2, E, eps`` (Eq. 9) and ``f1, f2 = n_F(E_a)`` (Eq. 5)."""
+        """Arrays on the momentum nodes: ``Et1, Et2, E, eps`` (Eq. (9)) and ``f1, f2 = n_F(E_a)`` (Eq. (5))."""
         import numpy as np
 
         q = np.asarray(q, dtype=float)
@@ -301,17 +301,17 @@ class LaserModel:
     # ------------------------------------------------------------------ derived
     @property
     def Gamma(self) -> float:
-        """``Gamma = Gamma1 + Gamma2`` (Eq. 9)."""
+        """``Gamma = Gamma1 + Gamma2`` (Eq. (9))."""
         return self.Gamma1 + self.Gamma2
 
     @property
     def gamma1(self) -> float:
-        """``gamma1 = Gamma1 / Gamma`` (Eq. 11)."""
+        """``gamma1 = Gamma1 / Gamma`` (Eq. (11))."""
         return self.Gamma1 / self.Gamma
 
     @property
     def gamma2(self) -> float:
-        """``gamma2 = Gamma2 / Gamma`` (Eq. 11)."""
+        """``gamma2 = Gamma2 / Gamma`` (Eq. (11))."""
         return self.Gamma2 / self.Gamma
 
     @property
@@ -337,7 +337,7 @@ class LaserModel:
 
     @property
     def N0_eff(self) -> float:
-        """Density of states at the resonance used by the measure (Eq. 19).
+        """Density of states at the resonance used by the measure (Eq. (19)).
 
         The paper's 1D reduction (Sect. II.C) has ``(dk) = dq/(2 pi)``, i.e.
         ``N0 = 1/(2 pi |v_-|)`` -- the caption's "N0 = 1/2pi" is the density per unit

@@ -2,7 +2,7 @@
 
 Conventions (see ``docs/conventions.md``): hbar = k_B = 1; energies measured from the
 chemical potential mu = 0; tilde quantities are in the frame rotating with the laser
-(Eqs. 7-8).  Rates ``Gamma1``, ``Gamma2`` are *amplitude* decay rates: populations relax
+(Eqs. (7)-(8)).  Rates ``Gamma1``, ``Gamma2`` are *amplitude* decay rates: populations relax
 at ``2*Gamma_alpha`` and the retarded Green's function is ``(omega - H + i Gamma)^-1``.
 """
 
@@ -15,7 +15,7 @@ t = sp.Symbol("t", real=True)
 omega0 = sp.Symbol("omega_0", positive=True)
 Omega = sp.Symbol("Omega", positive=True)
 
-# rates (amplitude decay rates, Eq. 5 with the factor 2 restored, see errata)
+# rates (amplitude decay rates, Eq. (5) with the factor 2 restored, see errata)
 Gamma1, Gamma2 = sp.symbols("Gamma_1 Gamma_2", positive=True)
 Gamma = sp.Symbol("Gamma", positive=True)
 gamma1, gamma2 = sp.symbols("gamma_1 gamma_2", positive=True)
@@ -23,8 +23,8 @@ gamma1, gamma2 = sp.symbols("gamma_1 gamma_2", positive=True)
 # energies
 E1, E2 = sp.symbols("E_1 E_2", real=True)  # lab-frame band energies at k
 Et1, Et2 = sp.symbols("Etilde_1 Etilde_2", real=True)  # rotating-frame energies
-E = sp.Symbol("E", real=True)  # E_k = Etilde_1 + Etilde_2 (Eq. 9)
-eps = sp.Symbol("epsilon", real=True)  # eps_k = Etilde_2 - Etilde_1 (Eq. 9)
+E = sp.Symbol("E", real=True)  # E_k = Etilde_1 + Etilde_2 (Eq. (9))
+eps = sp.Symbol("epsilon", real=True)  # eps_k = Etilde_2 - Etilde_1 (Eq. (9))
 f1, f2 = sp.symbols("f_1 f_2", real=True)  # n_F(E_1(k)), n_F(E_2(k))
 
 # dispersion near the resonant surface (Sect. II.B.1)

@@ -46,7 +46,7 @@ def _eq48() -> EquationRecord:
         note=(
             "completing the square: -|D|^2/V + D Phibar + D* Phi = -(D - V Phi)(D* - V Phibar)/V + V Phibar Phi, "
             "so Eq. (48) reproduces S_ee = +V Phibar Phi (attractive V > 0, H_ee = -V Phibar Phi); saddle "
-            "D* = V <Phibar> = V int (dk) s21 (Eq. 17)"
+            "D* = V <Phibar> = V int (dk) s21 (Eq. (17))"
         ),
         printed=r"e^{i\int V\bar\Phi\Phi}=\int D[\Delta]e^{i\int[-|\Delta|^2/V+\Delta\bar\Phi+\Delta^*\Phi]}",
         derived=str(square),
@@ -206,7 +206,7 @@ def _greens() -> EquationRecord:
         status="verified" if ok else "failed",
         note=(
             "G^A = (G^R)^dagger; G^R(1-2f) - (1-2f)G^A = G^R Sigma^K G^A (Sigma^K = -2i Gamma_hat(1 - 2 diag(f1,f2)), "
-            "Markov limit of Eq. 5) exactly iff [H,F] - i{Gamma_hat,F} = -2i Gamma_hat F_eq, i.e. f = exact "
+            "Markov limit of Eq. (5)) exactly iff [H,F] - i{Gamma_hat,F} = -2i Gamma_hat F_eq, i.e. f = exact "
             "Delta = 0 steady state of Eq. (9) with f_ab = <c_b^+ c_a>; f^T or diag(f1,f2) violate it "
             "(difference G^R L[F] G^A); hole lines need G(-omega)^T"
         ),
@@ -241,8 +241,8 @@ def _eq55() -> EquationRecord:
             r"+|\Delta|^3\int Re\frac{1}{E+i\Gamma}x_2,\ x_2\to-4\frac{n^{11}+n^{22}-1}{E^2+\Gamma^2}\ (\Omega\gg\Gamma)"
         ),
         why=(
-            "with V > 0 attractive (Eq. 47b) the printed sign gives 1 = +V int x0 E/(E^2+G^2), opposite to Eqs. (18)-(19) "
-            "and to the Keldysh derivation; the -4/(E^2+Gamma^2) is the Omega -> infinity limit of x2/x0 (Eq. 13)"
+            "with V > 0 attractive (Eq. (47b)) the printed sign gives 1 = +V int x0 E/(E^2+G^2), opposite to Eqs. (18)-(19) "
+            "and to the Keldysh derivation; the -4/(E^2+Gamma^2) is the Omega -> infinity limit of x2/x0 (Eq. (13))"
         ),
     )
 
@@ -276,7 +276,7 @@ def _all_orders() -> EquationRecord:
         ),
         printed="a computation of the exact trace in Eq. (53) would presumably reproduce Eq. (19) to all orders",
         derived=(
-            "the exact trace reproduces Eq. (18) with the EXACT steady state of Eq. (9) (Eqs. 10-12) to all orders "
+            "the exact trace reproduces Eq. (18) with the EXACT steady state of Eq. (9) (Eqs. (10)-(12)) to all orders "
             "in |Delta|; it reproduces Eq. (19) only in the limit Omega/Gamma -> infinity where Eq. (13) holds"
         ),
         why=(

@@ -1,4 +1,4 @@
-"""The verdict on the in-phase prescription (Eqs. 18 and 51), computed with the engine.
+"""The verdict on the in-phase prescription (Eqs. (18) and (51)), computed with the engine.
 
 Eq. (17) is one complex equation.  A stationary solution rotates,
 ``Delta(t) = |Delta| e^{-2 i omega t}``, and in the frame of the block's particle number the

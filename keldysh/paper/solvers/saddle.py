@@ -55,7 +55,7 @@ def lyapunov_batched(M: np.ndarray, C: np.ndarray) -> np.ndarray:
     """Solve ``M X - X M^+ = C`` for a batch ``M, C`` of shape ``(..., n, n)`` (Kronecker form).
 
     With ``M = H - i Gamma`` (spectrum in the lower half plane) the solution is the exact
-    frequency integral ``X = i int dw/2pi (w - M)^-1 C (w - M^+)^-1`` (residues, Eq. 53).
+    frequency integral ``X = i int dw/2pi (w - M)^-1 C (w - M^+)^-1`` (residues, Eq. (53)).
     Row-major vectorisation: ``vec(M X) = (M (x) 1) vec X``, ``vec(X M^+) = (1 (x) conj M) vec X``.
     """
     M = np.asarray(M, dtype=complex)
@@ -87,7 +87,7 @@ def populations_delta0(model: Any, grid: Any) -> np.ndarray:
     """The population matrices ``f = [[n11, n21], [n12, n22]]`` at ``Delta = 0`` on the nodes.
 
     From the equal-time Keldysh function, ``int dw/2pi G^R Sigma^K G^A = -i F`` (text after
-    Eq. 54), i.e. ``(H - i G) F - F (H + i G) = -2 i Gamma_hat F_eq``; shape ``(N, 2, 2)``.
+    Eq. (54)), i.e. ``(H - i G) F - F (H + i G) = -2 i Gamma_hat F_eq``; shape ``(N, 2, 2)``.
     """
     Et1, Et2, f1, f2 = _fields(model, grid)
     H = _h2(model, Et1, Et2)
@@ -105,7 +105,7 @@ def nambu_matrices(model: Any, grid: Any, source: str = "paper") -> tuple[np.nda
         ``"paper"``: ``S = [H_N0, F_N] - i {Gamma_N, F_N}`` from ``G^K = G^R F - F G^A`` with
         ``F_N = diag(F, -F^T)`` and ``f`` from :func:`populations_delta0` (the resummed ring
         series); ``"reservoir"``: ``S = Sigma^K_N = -2 i Gamma_N diag(F_eq, -F_eq)``;
-        ``"no-transpose"``: like ``"paper"`` with ``F_N = diag(F, -F)`` (the printed Eq. 52/53
+        ``"no-transpose"``: like ``"paper"`` with ``F_N = diag(F, -F)`` (the printed Eq. (52)/(53)
         without transposes); ``"diagonal"``: ``"paper"`` with ``f = diag(f1, f2)``.
     """
     key = ("nambu", source)
@@ -216,7 +216,7 @@ def _s21_from_u(u: np.ndarray) -> np.ndarray:
 def anomalous_s21(model: Any, grid: Any, delta: float, source: str = "paper", solver: str = "reduced") -> np.ndarray:
     """``s21 = <c_k^2+ c_{-k}^1+>`` on the nodes from the Delta-dressed Nambu Green's functions.
 
-    All orders in ``Delta`` (the resummed Eq. 53 with exact frequency integrals); real ``Delta``.
+    All orders in ``Delta`` (the resummed Eq. (53) with exact frequency integrals); real ``Delta``.
     ``solver="full"``: the 16 x 16 Kronecker solve of :func:`lyapunov_batched` (any source);
     ``"reduced"`` (source ``"paper"`` or ``"reservoir"``): the same equation restricted to the
     six-dimensional symmetric subspace where its solution lies (6 x 6 real solve per node).
@@ -267,7 +267,7 @@ def kernel_keldysh(model: Any, grid: Any, delta: float) -> np.ndarray:
     """Gap kernel of the Keldysh saddle point Eq. (51) with the resummed rings Eq. (53), all orders.
 
     ``g = -Re s21 / Delta`` (so that the gap equation is ``1 + V sum(w g) = 0``); at
-    ``Delta = 0`` the linear coefficient (one-ring term of Eq. 52/54) is returned.
+    ``Delta = 0`` the linear coefficient (one-ring term of Eq. (52)/(54)) is returned.
     """
     d = _check(model, grid, delta)
     if d == 0.0:
@@ -314,7 +314,7 @@ def kernel_eq55_printed(model: Any, grid: Any, delta: float) -> np.ndarray:
 
 
 def kernel_cubic(model: Any, grid: Any, delta: float) -> np.ndarray:
-    """Eq. (55) with the GENERAL cubic coefficient (two-ring term of Eq. 52 at any ``Omega/Gamma``)."""
+    """Eq. (55) with the GENERAL cubic coefficient (two-ring term of Eq. (52) at any ``Omega/Gamma``)."""
     d = _check(model, grid, delta)
     key = ("ring-coeffs-2",)
     if key not in grid.cache:

@@ -1,8 +1,8 @@
-"""Sect. IV: the 2 x 2 Green's functions G^R, G^A, G^K of one momentum k (after Eq. 54).
+"""Sect. IV: the 2 x 2 Green's functions G^R, G^A, G^K of one momentum k (after Eq. (54)).
 
 Conventions (stated once, also in ``docs/keldysh.md``):
 
-* Rotating frame (Eqs. 7-9); ``H(k) = [[Et1, Omega/2], [Omega/2, Et2]]`` (real symmetric),
+* Rotating frame (Eqs. (7)-(9)); ``H(k) = [[Et1, Omega/2], [Omega/2, Et2]]`` (real symmetric),
   ``Gamma_hat = diag(Gamma1, Gamma2)`` (amplitude decay rates).
 * Fourier sign ``G(omega) = int dt e^{+i omega t} G(t)``; retarded
   ``G^R(omega) = (omega - H + i Gamma_hat)^-1`` (poles below the real axis),
@@ -19,11 +19,11 @@ Conventions (stated once, also in ``docs/keldysh.md``):
   they agree iff ``f`` is the exact ``Delta = 0`` steady state of Eq. (9).
 * Nambu spinor of a pair ``Psi = (c_k^1, c_k^2, c_{-k}^1+, c_{-k}^2+)``; the mean-field
   Hamiltonian of the pair is ``Psi^+ [[H, Delta i sigma^y], [(Delta i sigma^y)^+, -H^T]] Psi``
-  plus a constant (pairing exactly as Eq. 2); the hole block has
+  plus a constant (pairing exactly as Eq. (2)); the hole block has
   ``G^R_hh(omega) = -G^A(-omega)^T``, ``G^K_hh(omega) = -G^K(-omega)^T`` (so ``F_hh = -F^T``).
 
 ``G^R``, ``G^A`` and the reservoir ``Sigma^K`` are produced by the engine
-(:class:`keldysh.engine.Lindbladian` of one momentum with the jumps of Eq. 5): the retarded
+(:class:`keldysh.engine.Lindbladian` of one momentum with the jumps of Eq. (5)): the retarded
 kernel ``K = H - i Gamma_hat`` is derived from the parity-graded Heisenberg equations of
 ``c_k^1, c_k^2``, and ``Sigma^K`` from the jump data, not typed in.
 
@@ -72,7 +72,7 @@ _n21r, _n21i = sp.symbols("nr^{21} ni^{21}", real=True)
 def hamiltonian_matrix(variables: str = "E_eps") -> sp.Matrix:
     """``H(k) = [[Et1, Omega/2], [Omega/2, Et2]]`` of the text after Eq. (54).
 
-    ``variables="E_eps"`` writes ``Et1 = (E - eps)/2``, ``Et2 = (E + eps)/2`` (Eq. 9);
+    ``variables="E_eps"`` writes ``Et1 = (E - eps)/2``, ``Et2 = (E + eps)/2`` (Eq. (9));
     ``"tilde"`` keeps ``Etilde_1, Etilde_2``.
     """
     if variables == "tilde":
@@ -118,7 +118,7 @@ def retarded_kernel(variables: str = "E_eps") -> sp.Matrix:
 
 
 def gamma_matrix() -> sp.Matrix:
-    """``Gamma_hat = diag(Gamma1, Gamma2)`` (text after Eq. 54): ``i (K - K^+)/2`` of the engine's kernel."""
+    """``Gamma_hat = diag(Gamma1, Gamma2)`` (text after Eq. (54)): ``i (K - K^+)/2`` of the engine's kernel."""
     K = retarded_kernel("tilde")
     return (sp.I * (K - K.H) / 2).applyfunc(sp.simplify)
 
@@ -129,7 +129,7 @@ def population_symbols() -> tuple:
 
 
 def population_matrix(kind: str = "symbols") -> sp.Matrix:
-    """The population matrix ``f = [[n11, n21], [n12, n22]]``, ``f_ab = <c_b^+ c_a>`` (after Eq. 54).
+    """The population matrix ``f = [[n11, n21], [n12, n22]]``, ``f_ab = <c_b^+ c_a>`` (after Eq. (54)).
 
     kind
         ``"symbols"``: generic Hermitian ``f``; ``"steady"``: the exact ``Delta = 0`` steady
@@ -171,12 +171,12 @@ def steady_populations() -> dict[str, sp.Expr]:
 
 
 def equilibrium_F() -> sp.Matrix:
-    """``F_eq = 1 - 2 diag(f1, f2)`` with ``f_a = n_F(E_a(k))`` (Eq. 5)."""
+    """``F_eq = 1 - 2 diag(f1, f2)`` with ``f_a = n_F(E_a(k))`` (Eq. (5))."""
     return sp.eye(2) - 2 * sp.diag(S.f1, S.f2)
 
 
 def sigma_keldysh() -> sp.Matrix:
-    """Reservoir Keldysh self-energy ``Sigma^K = -2 i Gamma_hat F_eq`` (Markov limit of Eq. 5).
+    """Reservoir Keldysh self-energy ``Sigma^K = -2 i Gamma_hat F_eq`` (Markov limit of Eq. (5)).
 
     The particle block of the engine's ``-i (M - tau conj(M) tau)`` from the jump data.
     """
@@ -192,24 +192,24 @@ def _inv2(A: sp.Matrix) -> sp.Matrix:
 
 
 def retarded(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
-    """``G^R(k, omega) = (omega - K)^-1 = (omega - H(k) + i Gamma_hat)^-1`` (after Eq. 54), ``K`` from the engine."""
+    """``G^R(k, omega) = (omega - K)^-1 = (omega - H(k) + i Gamma_hat)^-1`` (after Eq. (54)), ``K`` from the engine."""
     return _inv2(omega * sp.eye(2) - retarded_kernel(variables))
 
 
 def advanced(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
-    """``G^A(k, omega) = (omega - K^+)^-1 = G^R(omega)^dagger`` (after Eq. 54), ``K`` from the engine."""
+    """``G^A(k, omega) = (omega - K^+)^-1 = G^R(omega)^dagger`` (after Eq. (54)), ``K`` from the engine."""
     return _inv2(omega * sp.eye(2) - retarded_kernel(variables).H)
 
 
 def keldysh_paper(omega: sp.Expr = S.omega, f: sp.Matrix | None = None, variables: str = "E_eps") -> sp.Matrix:
-    """The paper's ``G^K = G^R (1 - 2 f) - (1 - 2 f) G^A`` (after Eq. 54); default ``f`` generic."""
+    """The paper's ``G^K = G^R (1 - 2 f) - (1 - 2 f) G^A`` (after Eq. (54)); default ``f`` generic."""
     f = population_matrix("symbols") if f is None else f
     F = sp.eye(2) - 2 * f
     return retarded(omega, variables) * F - F * advanced(omega, variables)
 
 
 def keldysh_reservoir(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
-    """``G^K = G^R Sigma^K G^A`` with ``Sigma^K = -2 i Gamma_hat F_eq`` (Markov reservoirs, Eq. 5)."""
+    """``G^K = G^R Sigma^K G^A`` with ``Sigma^K = -2 i Gamma_hat F_eq`` (Markov reservoirs, Eq. (5))."""
     return retarded(omega, variables) * sigma_keldysh() * advanced(omega, variables)
 
 
@@ -232,7 +232,7 @@ def keldysh_difference(omega: sp.Expr = S.omega, f: sp.Matrix | None = None, var
 
 # ------------------------------------------------------------------------------ Nambu
 def nambu_hamiltonian(Delta: sp.Expr = S.Delta, variables: str = "E_eps") -> sp.Matrix:
-    """Pair Hamiltonian ``[[H, Delta i sigma^y], [(Delta i sigma^y)^+, -H^T]]`` (Eq. 2 in Nambu form).
+    """Pair Hamiltonian ``[[H, Delta i sigma^y], [(Delta i sigma^y)^+, -H^T]]`` (Eq. (2) in Nambu form).
 
     For ``Psi = (c_k^1, c_k^2, c_{-k}^1+, c_{-k}^2+)`` the (k, -k) part of Eq. (2) in the
     rotating frame equals ``Psi^+ H_N Psi + tr H`` (verified in the tests with the fermion
@@ -260,5 +260,5 @@ def nambu_sigma_keldysh() -> sp.Matrix:
 
 
 def hole_retarded(omega: sp.Expr = S.omega, variables: str = "E_eps") -> sp.Matrix:
-    """Hole-block retarded function ``-G^A(-omega)^T = (omega + H^T + i Gamma_hat)^-1`` (Eq. 52)."""
+    """Hole-block retarded function ``-G^A(-omega)^T = (omega + H^T + i Gamma_hat)^-1`` (Eq. (52))."""
     return -advanced(-omega, variables).T

@@ -123,7 +123,7 @@ class QuadraticLindbladian:
     H : Operator
         The Hamiltonian (degree <= 2; coefficients may depend on time symbols).
     jumps : sequence of (rate, X)
-        Dissipators ``rate * D[X]`` (Eq. 5) with ``X`` linear in the fermions, or Hermitian
+        Dissipators ``rate * D[X]`` (Eq. (5)) with ``X`` linear in the fermions, or Hermitian
         and quadratic (pure dephasing, Sect. III).
     """
 

@@ -1,8 +1,8 @@
-"""Sect. III derived: optical pumping of a two-band semiconductor (Eqs. 34-46).
+"""Sect. III derived: optical pumping of a two-band semiconductor (Eqs. (34)-(46)).
 
-Model.  After the broad-band pump, each band is in its own quasi-equilibrium (Eq. 34):
+Model.  After the broad-band pump, each band is in its own quasi-equilibrium (Eq. (34)):
 ``n^{11}_k -> n_F(E_1(k), mu_1)``, ``n^{22}_{-k} -> n_F(E_2(-k), mu_2)`` and no interband
-coherence (``n^{12}_k = 0``).  (The printed Eq. 34 labels the first population ``n^{21}_k``;
+coherence (``n^{12}_k = 0``).  (The printed Eq. (34) labels the first population ``n^{21}_k``;
 a coherence cannot equal a Fermi function -- it is ``n^{11}_k``.)
 
 Which modes pair.  The pairing term of Eq. (2) (``-Delta sum_k c_k^2+ c_{-k}^1+ + h.c.`` in the
@@ -15,7 +15,7 @@ bands).  Modes (as in :mod:`keldysh.paper.symbolic.master`): ``0 = c_k^1, 1 = c_
 
 Dissipation.  Intraband relaxation towards the quasi-equilibria of Eq. (34) is the Lindblad
 form of Eq. (5) with rates ``2 Gamma_a f`` (jump ``c^+``) and ``2 Gamma_a (1 - f)`` (jump
-``c``), ``f = n_F(E_a, mu_a)``: it gives ``-2 Gamma_a (n - f)`` (Eq. 35) and a decay
+``c``), ``f = n_F(E_a, mu_a)``: it gives ``-2 Gamma_a (n - f)`` (Eq. (35)) and a decay
 ``Gamma_1 + Gamma_2`` of ``s``.  The pairing decay ``Gamma_12 != Gamma_1 + Gamma_2`` is
 phenomenological; we model the excess by a *pure dephasing* of the pair: the Hermitian jump
 ``L = N_pair = n_{k}^1 + n_{-k}^2`` with rate ``r = (Gamma_12 - Gamma_1 - Gamma_2)/2``.  Its
@@ -66,7 +66,7 @@ __all__ = [
 E1k, E2k, E1mk, E2mk = sp.symbols("E_1(k) E_2(k) E_1(-k) E_2(-k)", real=True)
 mu1, mu2 = sp.symbols("mu_1 mu_2", real=True)
 Gamma12 = sp.Symbol("Gamma_12", positive=True)
-#: N = n_F(E_1(k), mu_1) + n_F(E_2(-k), mu_2) - 1 (Eq. 44)
+#: N = n_F(E_1(k), mu_1) + n_F(E_2(-k), mu_2) - 1 (Eq. (44))
 Ncal = sp.Symbol("N", real=True)
 # quasi-equilibrium occupations of the four modes
 fk1, fk2, fmk1, fmk2 = sp.symbols("f_1(k) f_2(k) f_1(-k) f_2(-k)", real=True)
@@ -120,7 +120,7 @@ def _lindbladian() -> QuadraticLindbladian:
 def pumping_eom() -> dict[str, sp.Expr]:
     """Eq. (35) derived: ``d/dt`` of ``n^{11}_k``, ``n^{22}_{-k}`` and ``s_k = <c_{-k}^2+ c_k^1+>``.
 
-    Lindblad engine: intraband relaxation (Eq. 5 with rate factor 2) plus the pair dephasing of
+    Lindblad engine: intraband relaxation (Eq. (5) with rate factor 2) plus the pair dephasing of
     rate ``(Gamma_12 - Gamma_1 - Gamma_2)/2`` (a Hermitian quadratic jump).  Energies ``E_1(k)``,
     ``E_2(-k)``; ``f_1(k) = n_F(E_1(k), mu_1)``, ``f_2(-k) = n_F(E_2(-k), mu_2)``.
     Returns ``{"n1": ..., "n2": ..., "s": ...}`` in the symbols ``n1, n2, s, Delta``.
@@ -188,7 +188,7 @@ def population_deviation_expr() -> sp.Expr:
 
     Derived closed form: ``x = N / (1 + |Delta|^2 Gamma Gamma_12 / (Gamma_1 Gamma_2 (E^2 + Gamma_12^2)))``
     = ``4 g1 g2 (Gamma/Gamma_12) N / Xi''`` with ``Xi'' = 4 g1 g2 (Gamma/Gamma_12) + 4|Delta|^2/(E^2 + Gamma_12^2)``
-    (the printed Eqs. 37-38 have ``(Gamma/Gamma_12)^2``; see the errata).
+    (the printed Eqs. (37)-(38) have ``(Gamma/Gamma_12)^2``; see the errata).
     """
     ss = pumping_steady_state()
     D = S.Delta_abs
@@ -205,8 +205,8 @@ def anomalous_expr() -> sp.Expr:
 def gap_kernel_expr() -> sp.Expr:
     """Eq. (41) derived: the kernel ``g = E x / (E^2 + Gamma_12^2)`` of ``1 + V int (dk) g = 0``.
 
-    From ``Delta^* = V int (dk) s`` (Eq. 40) keeping the part of ``s`` in phase with ``Delta^*``
-    (the prescription of Eq. 18): ``Re[1/(E + i Gamma_12)] = E/(E^2 + Gamma_12^2)``.
+    From ``Delta^* = V int (dk) s`` (Eq. (40)) keeping the part of ``s`` in phase with ``Delta^*``
+    (the prescription of Eq. (18)): ``Re[1/(E + i Gamma_12)] = E/(E^2 + Gamma_12^2)``.
     """
     return sp.factor(S.E * population_deviation_expr() / (S.E**2 + Gamma12**2))
 
@@ -215,7 +215,7 @@ def quartic_integral_expr(kappa: sp.Expr, B: sp.Expr, U: sp.Expr | None = None) 
     """``int_{-U}^{U} dq kappa q^2 / (kappa^2 q^4 + B^2)`` in closed form (``U = None``: the real line).
 
     With ``u = q sqrt(|kappa|/B)``: ``sgn(kappa) (|kappa| B)^(-1/2) * 2 J(u_max)``,
-    ``J(u) = int_0^u t^2/(1+t^4) dt`` and ``2 J(infinity) = pi/sqrt(2)`` (used for Eqs. 42, A13).
+    ``J(u) = int_0^u t^2/(1+t^4) dt`` and ``2 J(infinity) = pi/sqrt(2)`` (used for Eqs. (42), (A13)).
     """
     t = sp.Symbol("t", positive=True)
     if U is None:

@@ -1,4 +1,4 @@
-"""Exact frequency integrals of Sect. IV (Eqs. 52-55): the engine's residue calculus.
+"""Exact frequency integrals of Sect. IV (Eqs. (52)-(55)): the engine's residue calculus.
 
 Kept as the paper layer's import path; the implementation is :mod:`keldysh.engine.residues`.
 """

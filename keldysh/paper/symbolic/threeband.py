@@ -1,23 +1,23 @@
-"""Appendix derived: the laser-driven three-band semiconductor (Eqs. A1-A15).
+"""Appendix derived: the laser-driven three-band semiconductor (Eqs. (A1)-(A15)).
 
 Bands 1 (lower), 3 (middle, the "storage") and 2 (upper); the laser drives 1 <-> 2 only.
-Population dynamics (Eq. A11) are incoherent interband transitions:
+Population dynamics (Eq. (A11)) are incoherent interband transitions:
 
 * ``Gamma_1``: 2 -> 3, jump ``L = c^3+ c^2``;   ``Gamma_2``: 2 -> 1, ``L = c^1+ c^2``;
 * ``Gamma_3``: 3 -> 1, ``L = c^1+ c^3``;         pure dephasing ``L = n^2`` (rate ``2 gamma_phi``),
 
-each as ``rate * D[L]`` (Eq. 5's dissipator).  These jumps are *quadratic*, so the
+each as ``rate * D[L]`` (Eq. (5)'s dissipator).  These jumps are *quadratic*, so the
 equations of motion of bilinears are closed only in the sector of one electron per ``k``
-(``n11 + n22 + n33 = 1``, the conservation law stated after Eq. A11): there every
+(``n11 + n22 + n33 = 1``, the conservation law stated after Eq. (A11)): there every
 normal-ordered quartic word has zero expectation, and dropping them is exact.  The
 coherence then decays at ``1/tau = (Gamma_1 + Gamma_2)/2 + gamma_phi`` -- the printed
 ``1/tau`` is the *total* dephasing rate (so ``1/tau >= (Gamma_1 + Gamma_2)/2``).
 
-Pairing (Eqs. A4, A9, A10) couples ``c_k^2`` with ``c_{-k}^1``; as in Sect. III its decay
+Pairing (Eqs. (A4), (A9), (A10)) couples ``c_k^2`` with ``c_{-k}^1``; as in Sect. III its decay
 ``Gamma_12`` is modelled by a pure dephasing of the pair number
 (a Hermitian quadratic jump ``N_pair`` of the engine's adjoint, :func:`keldysh.engine.lindblad.heisenberg`).  We use the package's sign convention
 (pairing ``-Delta c_k^2+ c_{-k}^1+ + h.c.``, ``Delta^* = V int (dk) s21``, V > 0 attractive,
-as in Eqs. 10 and 19); the printed A4 has ``+Delta``.
+as in Eqs. (10) and (19)); the printed A4 has ``+Delta``.
 
 Everything returned here is derived; the printed forms live in
 :mod:`keldysh.paper.checks.appendix_threeband`.
@@ -110,7 +110,7 @@ def threeband_eom() -> dict[str, sp.Expr]:
     """Eq. (A11) derived (rotating frame, RWA, ``Delta -> 0``): ``d/dt`` of ``n11, n22, n33, n21``.
 
     Rotating-frame Hamiltonian ``Et1 n^1 + Et2 n^2 + E3 n^3 + (Omega/2)(c^2+ c^1 + h.c.)`` (the
-    RWA of Eq. A3 exactly as Eq. 9 from Eq. 2), with the four dissipators of the module
+    RWA of Eq. (A3) exactly as Eq. (9) from Eq. (2)), with the four dissipators of the module
     docstring; ``epsilon = Et2 - Et1``.  Expressed with ``gamma_phi`` eliminated through
     ``1/tau = (Gamma_1 + Gamma_2)/2 + gamma_phi``.
     """
