@@ -112,7 +112,7 @@ def simulate(
     rtol : float
         Relative tolerance of DOP853 (absolute: ``rtol * 1e-3``).
     progress : bool or None
-        Progress bar over ``t`` on stderr (tqdm); ``None``: only on a terminal, shown after 2 s.
+        Progress bar over ``t`` (``tqdm.auto``); ``None``: shown on a terminal or in a notebook, after 2 s.
     """
     t0 = time.perf_counter()
     if not isinstance(model, MeanFieldModel):
@@ -152,7 +152,7 @@ def simulate(
             total += np.dot(wc, np.conj(v) if conj else v)
         return V * total
 
-    from keldysh.paper.solvers.dynamics import _progress
+    from keldysh.progress import progress_bar as _progress
 
     bar = _progress(progress, t_max, "simulate")
 

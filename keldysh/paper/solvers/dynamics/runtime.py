@@ -4,7 +4,6 @@ validation and the per-coupling member of a (batched) run."""
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
@@ -12,39 +11,8 @@ import numpy as np
 from keldysh.errors import ParameterError, check_finite, check_positive
 from keldysh.paper.solvers.dynamics.options import PROJECTIONS, DynamicsOptions
 from keldysh.paper.solvers.dynamics.state import nambu_eigenvalues
-
-
-def _interactive() -> bool:
-    """Whether someone watches: stderr is a terminal, or the code runs in a Jupyter kernel."""
-    if hasattr(sys.stderr, "isatty") and sys.stderr.isatty():
-        return True
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def _progress(progress: bool | None, total: float, desc: str):
-    """A progress bar (``tqdm.auto``: a widget in Jupyter, text on stderr in a terminal).
-
-    ``None``: automatic -- shown on a terminal or in a notebook, after 2 s.
-    """
-    if progress is False:
-        return None
-    if progress is None and not _interactive():
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        return None
-    return tqdm(
-        total=float(total),
-        desc=desc,
-        file=sys.stderr,
-        delay=2.0,
-        unit="t",
-        leave=False,
-        bar_format="{l_bar}{bar}| t = {n:.4g}/{total:.4g} [{elapsed}<{remaining}]",
-    )
+from keldysh.progress import interactive as _interactive  # noqa: F401  (re-exported)
+from keldysh.progress import progress_bar as _progress  # noqa: F401  (re-exported)
 
 
 class _Recorder:
