@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from keldysh import preset, solve_gap
+from keldysh import preset
+from keldysh.paper.solvers.gap import solve_gap
 from keldysh.paper.quadrature import momentum_grid
 from keldysh.paper.solvers.dynamics import simulate
 

@@ -211,6 +211,10 @@ def solve_gap(
     tol = check_finite("tol", tol)
     if not 0 < tol < 1e-2:
         raise ParameterError("tol", f"must lie in (0, 1e-2) (got {tol!r})")
+    if method == "keldysh" and model.dephasing:
+        raise ParameterError(
+            "method", "keldysh needs linear jumps only: a dephasing jump has no reservoir Sigma^K (use master)"
+        )
     vals = model.resolve(values)
     grid, feats = build_grid(model, vals, order)
     nd = model.node_data(grid.k, grid.w, vals)
