@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from keldysh import preset
-from keldysh.paper.solvers.gap import solve_gap
 from keldysh.paper.quadrature import momentum_grid
 from keldysh.paper.solvers.dynamics import simulate
+from keldysh.paper.solvers.gap import solve_gap
 
 
 @pytest.mark.slow
