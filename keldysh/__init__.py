@@ -70,6 +70,8 @@ def solve_gap(model, V, *args, condition: str = "complete", **kwargs):
         from keldysh.meanfield.gap import solve_gap as mf_solve
 
         return mf_solve(model, V, *args, condition=condition, **kwargs)
+    if not isinstance(condition, str):
+        raise ParameterError("condition", f"must be 'complete' or 'in-phase' (got {type(condition).__name__})")
     if condition == "in-phase":
         from keldysh.paper.solvers.gap import solve_gap as paper_solve
 

@@ -19,15 +19,53 @@ class ParameterError(ValueError):
         self.param = param
 
 
+class ParameterTypeError(ParameterError, TypeError):
+    """A parameter of the wrong type (a string where a number belongs, ...): both a
+    :class:`ParameterError` naming it and a ``TypeError``."""
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, on one line (for error messages)."""
+    try:
+        text = repr(value)
+    except Exception:  # a hostile __repr__
+        text = f"<{type(value).__name__}>"
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def check_finite(name: str, value: Any) -> float:
     """Return ``value`` as a float, or raise ParameterError if it is not a finite real number."""
+    if isinstance(value, bool):
+        raise ParameterError(name, f"must be a real number (got {value!r})")
     try:
         x = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(name, f"must be a real number (got {value!r})") from None
+    except OverflowError:  # an integer beyond the double range
+        raise ParameterError(name, f"must be finite in double precision (got {shown(value)})") from None
+    except (TypeError, ValueError, ArithmeticError):  # ArithmeticError: decimal's signalling NaN
+        raise ParameterError(name, f"must be a real number (got {shown(value)})") from None
     if not math.isfinite(x):
-        raise ParameterError(name, f"must be finite (got {value!r})")
+        raise ParameterError(name, f"must be finite (got {shown(value)})")
     return x
+
+
+def check_int(name: str, value: Any, lo: int, hi: int | None = None) -> int:
+    """Return ``value`` as an ``int`` in ``lo..hi``, or raise ParameterError (bools and non-integral
+    numbers, e.g. ``4.5``, ``nan``, ``1j``, are rejected; ``4.0`` and NumPy integers are accepted)."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(name, f"must be an integer (got {shown(value)})")
+    if not isinstance(value, numbers.Integral):
+        x = float(value)
+        if not (math.isfinite(x) and x == int(x)):
+            raise ParameterError(name, f"must be an integer (got {shown(value)})")
+        value = int(x)
+    n = int(value)
+    if n < lo or (hi is not None and n > hi):
+        span = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+        raise ParameterError(name, f"must be an integer {span} (got {shown(value)})")
+    return n
 
 
 def check_positive(name: str, value: Any) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from keldysh.paper.checks import EquationRecord, all_records, sec2a, sec2b
+from keldysh.paper.checks import EquationRecord, sec2a, sec2b
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,14 +66,16 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def sect2() -> dict:
-    recs = sec2a.records() + sec2b.records()
-    return {r.equation: r for r in recs}
+def sect2(paper_records) -> dict:
+    """The records of Sect. II, derived once per test run (``tests/conftest.py``)."""
+    return {r.equation: r for r in paper_records("sec2a", "sec2b")}
 
 
 @pytest.fixture(scope="module")
-def everything() -> list:
-    return all_records(refresh=True)  # computed here, never read from an earlier run's cache
+def everything(paper_records) -> list:
+    """Every record, derived in this run (never read from an earlier run's cache) and shared by the
+    workers; stored in the disk cache so that ``keldysh check`` below reads these very records."""
+    return paper_records()
 
 
 def test_every_named_equation_has_its_verdict(sect2):
@@ -129,7 +131,7 @@ def test_errata_file_is_up_to_date(everything):
 
 # ----------------------------------------------------------------------------- CLI
 @pytest.mark.slow
-def test_cli_json(capsys):
+def test_cli_json(everything, capsys):
     from keldysh.cli import main
 
     assert main(["check", "--json", "--quiet"]) == 0
@@ -142,7 +144,7 @@ def test_cli_json(capsys):
 
 
 @pytest.mark.slow
-def test_cli_table_and_filters(capsys):
+def test_cli_table_and_filters(everything, capsys):
     from keldysh.cli import main
 
     assert main(["check", "--quiet", "--section", "II.A", "--errata"]) == 0
@@ -169,12 +171,43 @@ def test_cli_rejects_unknown_section(capsys, monkeypatch):
     assert "section" in capsys.readouterr().err
 
 
+def test_section_derives_only_its_modules(monkeypatch):
+    """``keldysh check --section IV`` (``all_records(sections=...)`` without a cached full set) derives
+    the modules of that section only; a failed module is reported whatever its section."""
+    from keldysh.paper import checks
+
+    seen = []
+
+    def fake(progress=None, modules=None):
+        seen.extend(m.__name__.rsplit(".", 1)[-1] for m in modules)
+        return [
+            EquationRecord("51", "IV", "verified", "n"),
+            EquationRecord("x", "?", "failed", "crash"),
+            EquationRecord("9a", "II.A", "verified", "n"),
+        ]
+
+    monkeypatch.setattr(checks, "_compute_records", fake)
+    out = checks.all_records(cache=False, sections=["IV"])
+    assert seen == ["sec4_keldysh"]
+    assert [r.equation for r in out] == ["51", "x"]
+
+
+@pytest.mark.slow
+def test_module_sections_table_matches_the_records(paper_records):
+    from keldysh.paper import checks
+
+    for mod in checks.check_modules():
+        name = mod.__name__.rsplit(".", 1)[-1]
+        assert name in checks.MODULE_SECTIONS, f"{name} is missing from MODULE_SECTIONS"
+        assert {r.section for r in paper_records(name)} <= set(checks.MODULE_SECTIONS[name]), name
+
+
 def test_cli_exit_status_reflects_failures(monkeypatch, capsys):
     import keldysh.paper.checks as checks
     from keldysh.cli import main
 
     bad = [EquationRecord("99", "II.A", "failed", "forced failure")]
-    monkeypatch.setattr(checks, "all_records", lambda progress=None, cache=True, refresh=False: bad)
+    monkeypatch.setattr(checks, "all_records", lambda progress=None, cache=True, refresh=False, sections=None: bad)
     assert main(["check", "--quiet"]) == 1
     assert "forced failure" in capsys.readouterr().out
 

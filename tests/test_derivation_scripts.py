@@ -30,7 +30,10 @@ def _env() -> dict:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict:
+def runs(tmp_path_factory, paper_records) -> dict:
+    # the records of this run (derived once for the whole suite, tests/conftest.py) are in the disk
+    # cache by now: make_errata.py reads them instead of deriving every module again
+    paper_records()
     out_dir = tmp_path_factory.mktemp("errata")
 
     def run(path: Path):

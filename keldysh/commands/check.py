@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     cb, close = _progress(args)
     t0 = time.perf_counter()
     try:
-        records = all_records(progress=cb)
+        records = all_records(progress=cb, sections=args.section)  # only the modules of these sections
     finally:
         close()
     elapsed = time.perf_counter() - t0

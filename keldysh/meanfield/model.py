@@ -15,6 +15,7 @@ into NumPy functions of ``(k, parameters)`` evaluated on every momentum node at 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +26,31 @@ import sympy as sp
 from keldysh.engine.compile import compile as kd_compile
 from keldysh.engine.lindblad import Lindbladian, Mean
 from keldysh.engine.operators import as_scalar
-from keldysh.errors import ParameterError
+from keldysh.errors import ParameterError, ParameterTypeError, shown
 
 __all__ = ["MeanFieldModel", "NodeData"]
+
+#: largest |momentum| of a domain (beyond it double precision no longer resolves the integrand's features)
+MAX_MOMENTUM = 1e12
+
+
+def _scalar(x: Any, what: str) -> sp.Expr:
+    """:func:`as_scalar` of a model argument (a number or a SymPy expression, never a string); a number
+    must be finite in double precision.  Errors name the argument (:class:`ParameterTypeError`)."""
+    try:
+        e = as_scalar(x, what)
+    except TypeError as exc:
+        raise ParameterTypeError(what, str(exc).removeprefix(f"{what} ")) from None
+    if not e.free_symbols:
+        try:
+            z = complex(e)
+        except (TypeError, ValueError, OverflowError):
+            z = complex(math.nan)
+        if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+            raise ParameterError(what, f"must be finite in double precision (got {shown(x)})")
+        if z.imag != 0:
+            raise ParameterError(what, f"must be real (got {shown(x)})")
+    return e
 
 
 def _charge(word) -> int:
@@ -129,14 +152,16 @@ class MeanFieldModel:
             raise TypeError("MeanFieldModel: self_consistency must be a SymPy expression (use L.mean(...))")
         if momentum.is_real is not True:
             raise ValueError("MeanFieldModel: declare the momentum real (sp.Symbol('k', real=True))")
-        if len(domain) != 2:
-            raise ValueError("MeanFieldModel: domain must be (a, b)")
+        if isinstance(domain, (str, bytes)) or not isinstance(domain, Sequence) or len(domain) != 2:
+            raise ParameterTypeError("domain", f"must be a pair (a, b) (got {shown(domain)})")
+        if isinstance(points, (str, bytes)) or not isinstance(points, Sequence):
+            raise ParameterTypeError("points", f"must be a sequence of momenta (got {shown(points)})")
         self.L = lindbladian
         self.Delta, self.V, self.k = order_parameter, coupling, momentum
         self.S = sp.expand(self_consistency)
-        self.domain = tuple(as_scalar(d, "domain") for d in domain)  # numbers or expressions; never strings
-        self.measure = as_scalar(measure, "measure")
-        self.points = tuple(as_scalar(p, "points") for p in points)
+        self.domain = tuple(_scalar(d, "domain") for d in domain)  # numbers or expressions; never strings
+        self.measure = _scalar(measure, "measure")
+        self.points = tuple(_scalar(p, "points") for p in points)
         self._check_structure()
         self._derive()
         self._compiled: dict[str, Any] | None = None
@@ -300,9 +325,21 @@ class MeanFieldModel:
 
     def limits(self, vals: Mapping[sp.Symbol, float]) -> tuple[float, float]:
         """Numeric ``(a, b)`` of the momentum domain."""
-        a, b = (float(x.xreplace(vals)) for x in self.domain)
-        if not (np.isfinite(a) and np.isfinite(b)) or not a < b:
-            raise ParameterError("domain", f"needs finite a < b (got ({a}, {b}))")
+        ends = []
+        for x in self.domain:
+            try:
+                z = complex(x.xreplace(vals))
+            except (TypeError, ValueError, OverflowError):
+                z = complex(math.nan)
+            if z.imag != 0:
+                raise ParameterError("domain", f"must be real (got {x} = {z})")
+            ends.append(z.real)
+        a, b = ends
+        if not (np.isfinite(a) and np.isfinite(b)) or not b - a > max(1e-300, 1e-12 * max(abs(a), abs(b))):
+            raise ParameterError("domain", f"needs finite a < b, apart beyond rounding (got ({a}, {b}))")
+        if max(abs(a), abs(b)) > MAX_MOMENTUM:
+            # double precision spaces momenta ~1e-4 apart there: no feature of the integrand is resolved
+            raise ParameterError("domain", f"ends must lie within +-{MAX_MOMENTUM:g} (got ({a:g}, {b:g}))")
         return a, b
 
     def node_data(self, k: np.ndarray, w: np.ndarray, vals: Mapping[sp.Symbol, float]) -> NodeData:
@@ -324,7 +361,10 @@ class MeanFieldModel:
             deph_r = np.array([np.broadcast_to(np.real(r(*args)), (Nk,)) for r, _ in c["deph"]]).reshape(-1, Nk)
             deph_l = np.array([fill(e) for _, e in c["deph"]]).reshape(-1, Nk, d, d)
             s_coef = np.array([np.broadcast_to(v, (Nk,)) for v in c["s"](*args)], dtype=complex).reshape(-1, Nk)
-            meas = np.broadcast_to(np.real_if_close(c["measure"](*args)), (Nk,)).astype(float)
+            meas = np.real_if_close(np.asarray(c["measure"](*args)))
+        if np.iscomplexobj(meas):  # an imaginary part beyond rounding would be dropped by a cast
+            raise ParameterError("measure", "must be real on the momentum domain at these values")
+        meas = np.broadcast_to(meas, (Nk,)).astype(float)
         for name, arr in (("H", h0), ("H", hD), ("jumps", M), ("self_consistency", s_coef), ("measure", meas)):
             if not np.all(np.isfinite(arr)):
                 raise ParameterError(name, "is not finite on the momentum domain at these values")

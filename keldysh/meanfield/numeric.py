@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from keldysh.engine.lindblad import SteadyStateError
+from keldysh.errors import ParameterError
 from keldysh.meanfield.model import NodeData
 
 __all__ = ["kernel", "covariance_master", "covariance_keldysh", "functional", "rhs"]
@@ -39,14 +40,20 @@ def kernel(nd: NodeData, Delta: complex, omega: float) -> np.ndarray:
     return K
 
 
+class UndampedModeError(ParameterError, SteadyStateError):
+    """No unique steady state at these parameter values: a mode is undamped (``param`` is ``"jumps"``,
+    the rates that vanish); both a :class:`~keldysh.ParameterError` and a ``SteadyStateError``."""
+
+
 def _check(K: np.ndarray) -> None:
     ev = np.linalg.eigvals(K)
     worst = ev.imag.max()
-    if worst > -1e-13 * max(1.0, np.abs(K).max()):
+    scale = max(1.0, np.abs(K).max())
+    if worst > -1e-13 * scale:
         i = np.unravel_index(np.argmax(ev.imag), ev.shape)[0]
-        raise SteadyStateError(
-            f"no unique steady state at momentum node {i}: a mode is undamped (decay rate {max(-worst, 0.0) + 0.0:.3g})"
-        )
+        rate = max(-worst, 0.0) + 0.0
+        why = "undamped" if rate == 0 else f"damped at {rate:.3g}, zero to the rounding of energies ~{scale:.3g}"
+        raise UndampedModeError("jumps", f"no unique steady state at these values: a mode is {why} (momentum node {i})")
 
 
 def covariance_master(nd: NodeData, K: np.ndarray, check: bool = True) -> np.ndarray:

@@ -23,6 +23,7 @@ import sympy as sp
 from scipy.optimize import brentq
 
 from keldysh.engine.compile import compile as kd_compile
+from keldysh.errors import ParameterError
 
 __all__ = ["Grid", "build_grid", "features"]
 
@@ -82,9 +83,11 @@ def features(
         fx = kd_compile(x, args_syms)
         fT = float(T.xreplace(vals)) if T.free_symbols <= set(vals) else 0.0
         fd = kd_compile(sp.diff(x, model.k), args_syms)
-        y = np.real(np.broadcast_to(fx(ks, *argv), ks.shape))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is judged by node_data below
+            y = np.real(np.broadcast_to(fx(ks, *argv), ks.shape))
         for lo, hi in _sign_changes(ks, y):
-            kf = lo if lo == hi else brentq(lambda q: float(np.real(fx(q, *argv))), lo, hi, xtol=1e-14)
+            # NumPy floats (inf on overflow) rather than Python floats (OverflowError)
+            kf = lo if lo == hi else brentq(lambda q: float(np.real(fx(np.float64(q), *argv))), lo, hi, xtol=1e-14)
             slope = abs(float(np.real(fd(kf, *argv)))) or 1.0
             out.append((kf, fT / slope))
     nd = model.node_data(ks, np.ones_like(ks), vals)
@@ -121,7 +124,10 @@ def features(
             curv = abs(y[i + 1] - 2 * y[i] + y[i - 1]) / dk**2
             out.append((ks[i], np.sqrt(damp[i] / curv) if curv > 0 else damp[i]))
     for p in model.points:
-        kp = float(p.xreplace(vals))
+        try:
+            kp = float(p.xreplace(vals))
+        except (TypeError, ValueError, OverflowError):
+            raise ParameterError("points", f"{p} is not a real number at these values") from None
         if a <= kp <= b:
             out.append((kp, 0.0))
     return sorted(set((round(k, 15), w) for k, w in out))

@@ -53,7 +53,17 @@ def dispersion_funcs(E1: str, E2: str) -> Callable:
 
     def vec(k):
         k = np.asarray(k, dtype=float)
-        return [np.broadcast_to(np.asarray(v, dtype=float), k.shape) for v in fn(k)]
+        with np.errstate(all="ignore"):  # a pole (1/k at k = 0) gives inf: judged where the values are used
+            vals = fn(k)
+        out = []
+        for i, v in enumerate(vals):
+            v = np.asarray(v)
+            if np.iscomplexobj(v):  # e.g. sqrt(-1): a complex energy is no band
+                if np.any(v.imag[np.isfinite(v.imag)] != 0):
+                    raise ParameterError(("E1", "E2")[i % 2], "must be real on [0, kmax]")
+                v = v.real
+            out.append(np.broadcast_to(v.astype(float), k.shape))
+        return out
 
     return vec
 

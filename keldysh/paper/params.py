@@ -24,6 +24,7 @@ from typing import Any
 from keldysh.errors import (
     ParameterError,
     check_finite,
+    check_int,
     check_magnitude,
     check_nonnegative,
     check_open_unit,
@@ -103,8 +104,7 @@ class LaserModel:
             object.__setattr__(self, "omega0", check_positive("omega0", self.omega0))
         if self.N0 is not None:
             object.__setattr__(self, "N0", check_positive("N0", self.N0))
-        if self.d not in (1, 2, 3):
-            raise ParameterError("d", f"must be 1, 2 or 3 (got {self.d!r})")
+        object.__setattr__(self, "d", check_int("d", self.d, 1, 3))
         if (self.E1 is None) != (self.E2 is None):
             raise ParameterError("E1", "E1 and E2 must be given together")
         if self.E1 is not None and self.omega0 is None:
@@ -412,7 +412,8 @@ def fermi(e, T: float):
 
     if T == 0:
         return np.where(e < 0, 1.0, np.where(e > 0, 0.0, 0.5))
-    return 0.5 * (1.0 - np.tanh(np.asarray(e) / (2.0 * T)))
+    with np.errstate(over="ignore"):  # e/T beyond the double range: tanh(+-inf) = +-1 is the exact step
+        return 0.5 * (1.0 - np.tanh(np.asarray(e) / (2.0 * T)))
 
 
 _COMBOS = {"v_minus", "v_plus", "kappa_plus", "kappa_minus", "Gamma", "gamma2", "gamma1"}

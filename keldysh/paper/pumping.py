@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from keldysh.errors import ParameterError, check_finite, check_nonnegative, check_positive
+from keldysh.errors import ParameterError, check_finite, check_magnitude, check_nonnegative, check_positive
 from keldysh.paper.params import NearResonanceMeasure, fermi
 
 __all__ = [
@@ -130,6 +130,12 @@ class PumpingModel(NearResonanceMeasure):
         object.__setattr__(self, "v_minus", vm)
         if self.N0 is not None:
             object.__setattr__(self, "N0", check_positive("N0", self.N0))
+        # the range of LaserModel: |x| <= 1e6 keeps the closed forms finite, rates >= 1e-30 above underflow
+        for nm in ("mu1", "mu2", "v_plus", "v_minus", "kappa_plus", "kappa_minus", "E1_S", "T", "kmax", "N0"):
+            if getattr(self, nm) is not None:
+                check_magnitude(nm, getattr(self, nm), hi=1e6)
+        for nm in ("Gamma1", "Gamma2", "Gamma12"):
+            check_magnitude(nm, getattr(self, nm), hi=1e6, lo=1e-30)
         if self.kappa_plus == 0 and self.v_plus == 0:
             raise ParameterError(
                 "kappa_plus", "E = v_+ q + kappa_+ q^2 vanishes identically; give kappa_plus or v_plus != 0"

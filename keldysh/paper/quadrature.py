@@ -1,6 +1,6 @@
 """Momentum quadrature that resolves the resonance.
 
-The integrands of the gap equations (Eqs. 17-19, 41, A13, 51-55) are rational functions of
+The integrands of the gap equations (Eqs. (17)-(19), (41), (A13), (51)-(55)) are rational functions of
 the momentum ``q`` with structure on several small scales around the resonant surface:
 ``eps = v_- q`` on ``Gamma/|v_-|``, ``E = kappa_+ q^2`` on ``sqrt(Gamma/|kappa_+|)``, the Rabi
 window on ``Omega/|v_-|``.  A uniform grid would need ~10^5 nodes; instead the domain is cut
@@ -21,9 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from keldysh.errors import ParameterError
+from keldysh.errors import ParameterError, check_int
 
 __all__ = ["MomentumGrid", "momentum_grid", "panel_breakpoints"]
+
+#: most Gauss-Legendre nodes per panel (as :func:`keldysh.paper.solvers.gap.solve_gap`)
+MAX_ORDER = 64
 
 
 @lru_cache(maxsize=64)
@@ -141,8 +144,7 @@ def momentum_grid(model: Any, order: int = 12, ratio: float = 2.0, depth: float 
     -------
     MomentumGrid
     """
-    if int(order) != order or order < 2:
-        raise ParameterError("order", f"must be an integer >= 2 (got {order!r})")
+    order = check_int("order", order, 2, MAX_ORDER)
     if not 0 < depth <= 1:
         raise ParameterError("depth", f"must lie in (0, 1] (got {depth!r})")
     bps = panel_breakpoints(model.grid_domain(), model.grid_scales(), ratio, depth)

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from keldysh.errors import ParameterError, check_finite, check_positive
+from keldysh.errors import ParameterError, check_finite, check_magnitude, check_positive
 from keldysh.paper.params import NearResonanceMeasure
 
 __all__ = [
@@ -125,6 +125,14 @@ class ThreeBandModel(NearResonanceMeasure):
         object.__setattr__(self, "v_minus", vm)
         if self.N0 is not None:
             object.__setattr__(self, "N0", check_positive("N0", self.N0))
+        # the range of LaserModel: |x| <= 1e6 keeps the closed forms finite, rates >= 1e-30 above underflow
+        for nm in ("Omega", "v_plus", "v_minus", "kappa_plus", "kappa_minus", "kmax", "N0"):
+            if getattr(self, nm) is not None:
+                check_magnitude(nm, getattr(self, nm), hi=1e6)
+        check_magnitude("tau", self.tau, hi=1e6, lo=1e-6)  # the dephasing rate 1/tau within the same range
+        for nm in ("Gamma1", "Gamma3", "Gamma12"):
+            check_magnitude(nm, getattr(self, nm), hi=1e6, lo=1e-30)
+        check_magnitude("Gamma2", self.Gamma2, hi=1e6, lo=1e-30)  # 0 allowed (Gamma2 >= 0)
         if self.kappa_plus == 0 and self.v_plus == 0:
             raise ParameterError("kappa_plus", "E = v_+ q + kappa_+ q^2 vanishes identically")
 

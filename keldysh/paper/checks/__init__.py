@@ -12,15 +12,26 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-__all__ = ["EquationRecord", "STATUSES", "all_records", "check_modules"]
+__all__ = ["EquationRecord", "STATUSES", "SECTIONS", "all_records", "check_modules", "store_records"]
 
 STATUSES = ("verified", "erratum", "asymptotic", "failed")
 
 #: the paper's sections that the records cover (``keldysh check --section``)
 SECTIONS = ("II.A", "II.B", "II.C", "III", "IV", "Appendix")
+
+#: the sections whose records each check module makes (``keldysh check --section`` derives only the
+#: modules it needs; a module missing here is always derived; ``tests/test_checks.py`` holds the
+#: table to the records)
+MODULE_SECTIONS = {
+    "sec2a": ("II.A",),
+    "sec2b": ("II.B", "II.C"),
+    "sec3_pumping": ("III",),
+    "sec4_keldysh": ("IV",),
+    "appendix_threeband": ("Appendix",),
+}
 
 
 @dataclass
@@ -109,7 +120,10 @@ def _records_cache_path():
 
 
 def all_records(
-    progress: Callable[[str], None] | None = None, cache: bool = True, refresh: bool = False
+    progress: Callable[[str], None] | None = None,
+    cache: bool = True,
+    refresh: bool = False,
+    sections: Sequence[str] | None = None,
 ) -> list[EquationRecord]:
     """Run every check module and collect its records (a failing module yields ``failed``).
 
@@ -119,32 +133,58 @@ def all_records(
     package and the versions of SymPy, NumPy, SciPy and mpmath, and reused by the next process
     (``keldysh check``, ``derivations/make_errata.py``).  Any edit recomputes them;
     ``cache=False`` or ``KELDYSH_CACHE_DIR=off`` always recomputes; ``refresh=True`` recomputes and
-    stores (the test suite does this once, so its checks never come from an earlier run).
+    stores (the test suite derives its records itself, so its checks never come from an earlier run).
+
+    ``sections`` (e.g. ``["IV"]``): only the records of these sections; without a cached full set
+    only the modules making them are derived (:data:`MODULE_SECTIONS`), and nothing is stored.
     """
+    import json
+
+    path = _records_cache_path() if (cache or refresh) else None
+    out = None
+    if path is not None and path.exists() and not refresh:
+        try:
+            out = [EquationRecord(**d) for d in json.loads(path.read_text())]
+        except (OSError, ValueError, TypeError):
+            out = None  # a corrupt entry is recomputed
+    if out is None and sections is not None:
+        wanted = set(sections)
+        mods = [
+            m for m in check_modules() if wanted & set(MODULE_SECTIONS.get(m.__name__.rsplit(".", 1)[-1], SECTIONS))
+        ]
+        return [r for r in _compute_records(progress, mods) if r.section in wanted or r.status == "failed"]
+    if out is None:
+        out = _compute_records(progress)
+        if cache or refresh:
+            store_records(out)
+    return out if sections is None else [r for r in out if r.section in set(sections)]
+
+
+def store_records(records: Sequence[EquationRecord]) -> bool:
+    """Store a full set of records in the disk cache read by :func:`all_records` (atomically); a set
+    with a failed record is never stored.  Returns whether it was stored."""
     import json
     import os
 
-    path = _records_cache_path() if (cache or refresh) else None
-    if path is not None and path.exists() and not refresh:
-        try:
-            return [EquationRecord(**d) for d in json.loads(path.read_text())]
-        except (OSError, ValueError, TypeError):
-            pass  # a corrupt entry is recomputed
-    out = _compute_records(progress)
-    if path is not None and not any(r.status == "failed" for r in out):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([r.to_json() for r in out]))
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    return out
+    path = _records_cache_path()
+    if path is None or any(r.status == "failed" for r in records):
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([r.to_json() for r in records]))
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True
 
 
-def _compute_records(progress: Callable[[str], None] | None = None) -> list[EquationRecord]:
+def _compute_records(
+    progress: Callable[[str], None] | None = None, modules: Sequence | None = None
+) -> list[EquationRecord]:
+    """Derive the records of ``modules`` (default: every check module), in table order."""
     out: list[EquationRecord] = []
-    for mod in check_modules():
+    for mod in check_modules() if modules is None else modules:
         if progress:
             progress(mod.__name__.rsplit(".", 1)[-1])
         try:

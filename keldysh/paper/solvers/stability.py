@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from keldysh.errors import ParameterError, check_finite
+from keldysh.errors import ParameterError, check_finite, check_magnitude
 from keldysh.results import ArrayResultMixin, _num
 
 __all__ = ["StabilityResult", "linear_stability", "steady_state", "jacobian"]
@@ -269,6 +269,7 @@ def linear_stability(
     V = check_finite("V", V)
     if V == 0:
         raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
+    check_magnitude("V", V, hi=1e6, lo=1e-30)  # the range of the dynamics (simulate)
     if delta is not None:  # validated before any work
         delta = check_finite("delta", delta)
         if delta < 0:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from keldysh.errors import ParameterError, check_finite, check_positive
+from keldysh.errors import ParameterError, check_finite, check_magnitude, check_positive, shown
 from keldysh.paper.solvers.dynamics.options import PROJECTIONS, DynamicsOptions
 from keldysh.paper.solvers.dynamics.state import nambu_eigenvalues
 from keldysh.progress import interactive as _interactive  # noqa: F401  (re-exported)
@@ -47,15 +47,18 @@ def _validate_common(model: Any, V: float, t_max: float, seed: Any, projection: 
     V = check_finite("V", V)
     if V == 0:
         raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
+    # the range of the model's numbers (LaserModel): beyond it the self-consistent Eq. (9) is stiffer
+    # than any step resolves, and below it no seed is a physical state
+    check_magnitude("V", V, hi=1e6, lo=1e-30)
     t_max = check_positive("t_max", t_max)
     try:
         seed = complex(seed)
-    except (TypeError, ValueError):
-        raise ParameterError("seed", f"must be a (complex) number (got {seed!r})") from None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        raise ParameterError("seed", f"must be a (complex) number (got {shown(seed)})") from None
     if not (math.isfinite(seed.real) and math.isfinite(seed.imag)):
-        raise ParameterError("seed", f"must be finite (got {seed!r})")
-    if projection not in PROJECTIONS:
-        raise ParameterError("projection", f"must be one of {', '.join(PROJECTIONS)} (got {projection!r})")
+        raise ParameterError("seed", f"must be finite (got {shown(seed)})")
+    if not isinstance(projection, str) or projection not in PROJECTIONS:
+        raise ParameterError("projection", f"must be one of {', '.join(PROJECTIONS)} (got {shown(projection)})")
     for attr in ("Omega", "Gamma1", "Gamma2", "Gamma"):
         if not hasattr(model, attr):
             raise ParameterError("model", f"needs attribute {attr!r} (a LaserModel)")

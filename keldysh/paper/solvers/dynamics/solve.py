@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from keldysh.errors import ParameterError
+from keldysh.errors import ParameterError, shown
 from keldysh.paper.solvers.dynamics.analysis import t_converged
 from keldysh.paper.solvers.dynamics.magnus import _run_magnus
 from keldysh.paper.solvers.dynamics.options import AUTO_CYCLES, LINEAR_BACKACTION, MAGNUS_METHODS, DynamicsOptions
@@ -123,8 +123,8 @@ def simulate_many(
     wall0 = time.perf_counter()
     try:
         Vs = [float(v) for v in np.atleast_1d(np.asarray(Vs, dtype=object))]
-    except (TypeError, ValueError):
-        raise ParameterError("V", f"must be a real number or a sequence of them (got {Vs!r})") from None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        raise ParameterError("V", f"must be a real number or a sequence of them (got {shown(Vs)})") from None
     if not Vs:
         raise ParameterError("V", "needs at least one coupling")
     checked = [_validate_common(model, V, t_max, seed, projection) for V in Vs]
