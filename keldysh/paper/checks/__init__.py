@@ -26,7 +26,7 @@ SECTIONS = ("II.A", "II.B", "II.C", "III", "IV", "Appendix")
 #: modules it needs; a module missing here is always derived; ``tests/test_checks.py`` holds the
 #: table to the records)
 MODULE_SECTIONS = {
-    "sec2a": ("II.A",),
+    "sec2a": ("II.A", "II.B"),  # Eqs. (15)-(17) (pairing, Sect. II.B) are derived with the Sect. II.A algebra
     "sec2b": ("II.B", "II.C"),
     "sec3_pumping": ("III",),
     "sec4_keldysh": ("IV",),
