@@ -15,7 +15,7 @@ parameter and its conjugate.  Treating ``Delta`` and ``conj(Delta)`` as independ
 
 one batched factorisation of ``L_omega`` per node, the recursion exact order by order.  The
 self-consistency ``Delta = V int measure s(G) dk`` (``s`` linear in ``G`` and its conjugate)
-then reads
+then reads::
 
     Delta = V [chi(omega) Delta + b(omega) |Delta|^2 Delta + O(|Delta|^5)] ,
 
