@@ -189,14 +189,20 @@ COMBOS = {
 @fast(120)
 @given(names=st.lists(st.sampled_from(sorted(COMBOS)), min_size=1, max_size=3, unique=True), data=st.data())
 def test_laser_model_replace_and_from_paper_property(names, data):
-    """``preset(...).replace(**combos)`` and ``LaserModel.from_paper(**combos)``: the same contract."""
+    """``preset(name).replace(**combos)`` and ``LaserModel.from_paper(**combos)``: the same contract
+    (an unknown preset or keyword is named too)."""
     kwargs = {n: data.draw(COMBOS[n], label=n) for n in names}
-    base = kd.preset(data.draw(st.sampled_from(sorted(kd.PRESETS)), label="preset"))
-    m, _ = raises_named(set(COMBOS) | set(LASER_FIELDS), base.replace, **kwargs)
+    if data.draw(st.integers(0, 9), label="unknown keyword") == 0:
+        kwargs[data.draw(st.sampled_from(["omega", "gamma", "", PAYLOAD, "Kmax"]), label="keyword")] = 1.0
+    name = data.draw(st.one_of(st.sampled_from(sorted(kd.PRESETS)), hostile), label="preset")
+    base, _ = raises_named({"preset"}, kd.preset, name)
+    if base is None:
+        return
+    m, _ = raises_named(set(COMBOS) | set(LASER_FIELDS) | set(kwargs), base.replace, **kwargs)
     if m is not None:
         _check_laser_model(m)
     full = {"v_minus": 10.0, "kappa_plus": -50.0, "Omega": 0.5, "Gamma": 0.01, "gamma2": 1e-3}
-    full.update({k: v for k, v in kwargs.items() if k != "gamma1"})
+    full.update({k: v for k, v in kwargs.items() if k in COMBOS and k != "gamma1"})
     m, _ = raises_named(set(COMBOS) | set(LASER_FIELDS), kd.LaserModel.from_paper, **full)
     if m is not None:
         _check_laser_model(m)

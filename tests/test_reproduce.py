@@ -55,9 +55,11 @@ def test_reproduce_fig5_quick(tmp_path, capsys):
 
 
 def test_reproduce_merges_summaries(tmp_path, capsys):
+    # --no-stability: the linear-stability route is tested by the Fig. 5 run above, not here
     out = tmp_path / "r"
-    assert main(["reproduce", "fig4", "--quick", "--t-max", "50", "--out", str(out), "--quiet"]) == 0
-    assert main(["reproduce", "fig5", "--quick", "--t-max", "50", "--out", str(out), "--quiet"]) == 0
+    argv = ["--quick", "--t-max", "50", "--out", str(out), "--quiet", "--no-stability"]
+    assert main(["reproduce", "fig4", *argv]) == 0
+    assert main(["reproduce", "fig5", *argv]) == 0
     saved = json.loads((out / "summary.json").read_text())
     assert set(saved) == {"fig4", "fig5"}
     assert [c["V"] for c in saved["fig4"]["curves"]] == [5.0, 2.3, 1.0]

@@ -295,14 +295,14 @@ class MeanFieldModel:
                 continue
             try:
                 x = complex(v)
-            except (TypeError, ValueError):
-                raise ParameterError(sym.name, f"must be a number (got {v!r})") from None
+            except (TypeError, ValueError, OverflowError, ArithmeticError):
+                raise ParameterError(sym.name, f"must be a finite real number (got {shown(v)})") from None
             if not np.isfinite(x.real) or not np.isfinite(x.imag) or x.imag != 0:
-                raise ParameterError(sym.name, f"must be a finite real number (got {v!r})")
+                raise ParameterError(sym.name, f"must be a finite real number (got {shown(v)})")
             if sym.is_positive and x.real <= 0:
-                raise ParameterError(sym.name, f"must be > 0 (got {v!r})")
+                raise ParameterError(sym.name, f"must be > 0 (got {shown(v)})")
             if sym.is_nonnegative and x.real < 0:
-                raise ParameterError(sym.name, f"must be >= 0 (got {v!r})")
+                raise ParameterError(sym.name, f"must be >= 0 (got {shown(v)})")
             out[sym] = float(x.real)
         missing = [s.name for s in self.parameters if s not in out]
         if missing:

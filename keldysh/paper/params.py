@@ -29,6 +29,7 @@ from keldysh.errors import (
     check_nonnegative,
     check_open_unit,
     check_positive,
+    shown,
 )
 
 __all__ = ["LaserModel", "preset", "PRESETS", "FIGURES"]
@@ -179,6 +180,12 @@ class LaserModel:
         Recognised combinations: ``v_minus``, ``v_plus``, ``kappa_plus``, ``kappa_minus``,
         ``Gamma``, ``gamma2``, ``gamma1``.  Every value is validated.
         """
+        fields = {f.name for f in dataclasses.fields(self)}
+        for key in changes:
+            if key not in fields and key not in _COMBOS:
+                raise ParameterError(
+                    str(key), f"is not a parameter of LaserModel ({', '.join(sorted(fields | _COMBOS))})"
+                )
         combo = {k: changes.pop(k) for k in list(changes) if k in _COMBOS}
         if combo:
             if "gamma1" in combo:
@@ -448,6 +455,12 @@ class NearResonanceMeasure:
 
     def replace(self, **changes: Any):
         """A validated copy with fields changed."""
+        fields = {f.name for f in dataclasses.fields(self)}
+        for key in changes:
+            if key not in fields:
+                raise ParameterError(
+                    str(key), f"is not a parameter of {type(self).__name__} ({', '.join(sorted(fields))})"
+                )
         return dataclasses.replace(self, **changes)
 
 
@@ -479,5 +492,7 @@ def preset(name: str) -> LaserModel:
     """The model of a figure caption: ``fig4``, ``fig5``, ``fig6`` (= ``fig6a``), ``fig6b``."""
     try:
         return PRESETS[name]
-    except KeyError:
-        raise ParameterError("preset", f"unknown preset {name!r}; choose one of {', '.join(sorted(PRESETS))}") from None
+    except (KeyError, TypeError):  # TypeError: an unhashable name
+        raise ParameterError(
+            "preset", f"unknown preset {shown(name)}; choose one of {', '.join(sorted(PRESETS))}"
+        ) from None

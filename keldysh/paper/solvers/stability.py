@@ -274,6 +274,7 @@ def linear_stability(
         delta = check_finite("delta", delta)
         if delta < 0:
             raise ParameterError("delta", f"must be >= 0 (got {delta})")
+        check_magnitude("delta", delta, hi=1e6)  # the range of the model's numbers
     param = "order" if grid is None else "grid"
     if grid is None:
         grid = momentum_grid(model, order=order)
