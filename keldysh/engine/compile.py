@@ -43,14 +43,26 @@ def cache_dir() -> Path | None:
     return Path(base) / "keldysh"
 
 
+#: parts of the package that never derive an expression (numerics, I/O, presentation): an edit there
+#: keeps the cached code of the derivations.  A derivation defined in one of them (an ``expr_fn``
+#: of :func:`keldysh.paper.build.lambdified`) is keyed by its own code and closure values, and what it
+#: calls lives in the hashed symbolic layers (``engine``, ``paper/symbolic``, ...).
+_NUMERIC_ONLY_DIRS = frozenset({"commands", "sweeps", "meanfield", "models", "checks", "solvers", "fock"})
+_NUMERIC_ONLY_FILES = frozenset(
+    {"cli.py", "__main__.py", "fileio.py", "plotting.py", "progress.py", "results.py", "results_plot.py", "units.py"}
+)
+
+
 def _fingerprint() -> str:
-    """Hash of every source file the derivations may depend on (the package's .py files but the CLI's)."""
+    """Hash of every source file the derivations may depend on (the package's .py files but the
+    numeric-only ones: :data:`_NUMERIC_ONLY_DIRS`, :data:`_NUMERIC_ONLY_FILES`)."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256(__version__.encode())
         for path in sorted(root.rglob("*.py")):
-            if "commands" in path.parts:
+            rel = path.relative_to(root)
+            if _NUMERIC_ONLY_DIRS.intersection(rel.parts[:-1]) or rel.name in _NUMERIC_ONLY_FILES:
                 continue
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
