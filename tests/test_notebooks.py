@@ -3,7 +3,10 @@
 The notebooks are MyST Markdown with a jupytext header; ``jupytext.read`` turns each into a
 notebook (which must have code cells, i.e. Jupyter opens it as a notebook and not as plain
 Markdown) and ``nbclient`` runs it cell by cell in an IPython kernel, as "Run All" in Jupyter
-does.  Any cell error fails the test and names the cell.
+does.  Any cell error fails the test and names the cell.  The notebooks a test worker runs share one
+kernel, reset before each (namespace, plots, working directory; :data:`RESET`), so that the imports
+and the derivations cached in modules are paid once; the docs build executes every notebook in a
+kernel of its own.
 
 The kernel is started with the interpreter running the tests (``sys.executable -m
 ipykernel_launcher``), whatever ``python3`` kernel spec may be registered elsewhere on the
@@ -26,9 +29,10 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.md"))
 CELL_TIMEOUT = 600  # seconds per cell: generous, a hung kernel still fails the test
-# the reduced Figs. 4 and 6 runs and the linear stability of Fig. 6 take about a minute
-SLOW = {"dynamics"}
-EXECUTE = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow] if p.stem in SLOW else []) for p in NOTEBOOKS]
+# Executing a notebook takes 3-15 s of CPU each (a kernel of its own, the imports, the cells; the
+# reduced Figs. 4 and 6 runs of `dynamics` the most): all in the slow lane, which the default suite
+# and CI run (and the docs build executes them once more).  The fast lane checks the headers.
+EXECUTE = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow]) for p in NOTEBOOKS]
 
 
 class ThisInterpreter(KernelSpecManager):
@@ -43,8 +47,25 @@ class ThisInterpreter(KernelSpecManager):
         )
 
 
-def _run(nb, cwd: Path) -> None:
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
+#: run first in the shared kernel before each notebook: a clean namespace, default plotting state and
+#: the notebook's own working directory -- what a fresh kernel would give it, but the imports and the
+#: derivations cached in loaded modules (``functools.cache``) are kept
+RESET = """\
+%reset -f
+import os as _os, matplotlib as _mpl, matplotlib.pyplot as _plt
+_plt.close("all"); _mpl.rcdefaults(); _os.chdir({cwd!r})
+del _os, _mpl, _plt
+"""
+
+
+def _run(nb, cwd: Path, km: KernelManager | None = None) -> None:
+    """Run every cell of ``nb`` (in ``km``'s kernel, first reset, when given; else in a kernel of its own)."""
+    if km is not None:
+        import nbformat
+
+        nb.cells.insert(0, nbformat.v4.new_code_cell(RESET.format(cwd=str(cwd))))
+    own = km is None
+    km = km or KernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
     client = nbclient.NotebookClient(
         nb,
         km=km,
@@ -53,13 +74,29 @@ def _run(nb, cwd: Path) -> None:
         allow_errors=False,
         resources={"metadata": {"path": str(cwd)}},  # the kernel's working directory
     )
-    client.execute()
+    try:
+        client.execute(cleanup_kc=own)
+    finally:
+        if not own and client.kc is not None:
+            client.kc.stop_channels()
+    if not own:
+        del nb.cells[0]
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """One kernel for the notebooks this worker runs (each starts from :data:`RESET`)."""
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
+    km.start_kernel(cwd=str(tmp_path_factory.mktemp("kernel")))
+    yield km
+    km.shutdown_kernel(now=True)
 
 
 def test_notebooks_found() -> None:
     assert len(NOTEBOOKS) >= 7, NOTEBOOKS
 
 
+@pytest.mark.slow
 def test_kernel_is_this_interpreter(tmp_path: Path) -> None:
     import nbformat
 
@@ -87,10 +124,10 @@ def test_notebook_header(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", EXECUTE)
-def test_notebook_executes(path: Path, tmp_path: Path) -> None:
+def test_notebook_executes(path: Path, tmp_path: Path, kernel: KernelManager) -> None:
     nb = jupytext.read(path)
     try:
-        _run(nb, tmp_path)
+        _run(nb, tmp_path, kernel)
     except CellExecutionError as exc:
         message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # IPython colours the traceback
         pytest.fail(f"{path.name}: a cell failed under the kernel:\n{message}", pytrace=False)

@@ -54,6 +54,7 @@ def test_reproduce_fig5_quick(tmp_path, capsys):
     assert "fail" not in status.values()
 
 
+@pytest.mark.slow  # two figures, with the complete-condition run of Fig. 4 (~15 s)
 def test_reproduce_merges_summaries(tmp_path, capsys):
     # --no-stability: the linear-stability route is tested by the Fig. 5 run above, not here
     out = tmp_path / "r"
@@ -71,6 +72,7 @@ def test_reproduce_merges_summaries(tmp_path, capsys):
     assert cc["full_dynamics_final_abs_Delta"] < cc["delta_in_phase"]
 
 
+@pytest.mark.slow  # the summary text of a run; the fast lane has the JSON of test_reproduce_fig5_quick
 def test_reproduce_human_summary(tmp_path, capsys):
     assert main(["reproduce", "fig5", "--quick", "--t-max", "20", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
@@ -114,6 +116,7 @@ def test_reproduce_failed_check_exits_1(tmp_path, capsys, monkeypatch):
     assert (out / "fig5.png").stat().st_size > 0
 
 
+@pytest.mark.slow  # a second run with a check failing (the fast lane has test_reproduce_failed_check_exits_1)
 def test_reproduce_check_tolerance_decides(tmp_path, capsys, monkeypatch):
     """The checks that hold for any run length decide always: a zero tolerance on the (rounding-sized)
     phase mode fails, in a shortened run too."""
