@@ -54,3 +54,42 @@ def test_corrupt_entry_is_rebuilt(fresh_cache):
     f = build.population_deviation_func("eq13")
     assert not f.from_disk
     assert float(f(0.0, 0.0, 0.0, 1.0, 0.75, 0.25, 1.0, 0.0)) == pytest.approx(0.5)
+
+
+_CONCURRENT = """
+import sys, time
+from pathlib import Path
+import sympy as sp
+import importlib
+
+c = importlib.import_module("keldysh.engine.compile")  # the module (the package exports a function of that name)
+
+x = sp.Symbol("x")
+log = Path(sys.argv[1])
+
+def expr():  # a slow derivation that records each time it runs
+    with open(log, "a") as fh:
+        fh.write("derived\\n")
+    time.sleep(1.0)
+    return sp.sin(x) ** 2
+
+fn = c._build("slow", "concurrent-test-key", expr, lambda: (x,), "numpy", True, None)
+print(fn.from_disk, float(fn(0.3)))
+"""
+
+
+def test_concurrent_processes_derive_an_entry_once(fresh_cache):
+    """Two processes that need the same missing entry: one derives it (under the entry's lock), the
+    other waits and loads the stored code; both compute the same numbers."""
+    import subprocess
+    import sys
+
+    log = fresh_cache / "derivations.log"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _CONCURRENT, str(log)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = sorted(p.communicate(timeout=120)[0].split() for p in procs)
+    assert all(p.returncode == 0 for p in procs)
+    assert log.read_text().count("derived") == 1
+    assert [o[0] for o in outs] == ["False", "True"] and outs[0][1] == outs[1][1]

@@ -10,11 +10,13 @@ can print where a number comes from.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +167,7 @@ def clear_cache(disk: bool = False) -> None:
     if disk:
         cdir = cache_dir()
         if cdir is not None and cdir.exists():
-            for p in cdir.glob("*.json"):
+            for p in [*cdir.glob("*.json"), *cdir.glob("*.lock")]:
                 try:
                     p.unlink()
                 except OSError:
@@ -301,12 +303,63 @@ def _build(
     path = None
     if cdir is not None:
         path = cdir / f"{key[:32]}.json"
-        if path.exists():
-            fn = _load(path, name, expr_fn, args_fn)
-            if fn is not None:
-                if expr is not None:
-                    fn._expr, fn._args = expr, args
-                return fn
+        with _key_lock(path):  # concurrent processes: one derives, the others wait and load
+            fn = _load(path, name, expr_fn, args_fn) if path.exists() else None
+            if fn is None:
+                return _generate(name, expr_fn, args_fn, modules, cse, meta_fn, expr, args, path)
+        if expr is not None:
+            fn._expr, fn._args = expr, args
+        return fn
+    return _generate(name, expr_fn, args_fn, modules, cse, meta_fn, expr, args, None)
+
+
+@contextlib.contextmanager
+def _key_lock(path: Path, wait: float = 60.0) -> Iterator[None]:
+    """An advisory lock on ``path.lock`` for the derivation of one cache entry.
+
+    Polled (never blocks for more than ``wait`` seconds: a derivation that needs another entry
+    held by a process that waits for this one proceeds unlocked after that time instead of
+    deadlocking); no lock where ``fcntl`` or the folder is missing.
+    """
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path.with_suffix(".lock"), "a+")
+    except (ImportError, OSError):
+        yield
+        return
+    with fh:
+        deadline = time.monotonic() + wait
+        held = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            if held:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _generate(
+    name: str,
+    expr_fn: Callable,
+    args_fn: Callable,
+    modules: str,
+    cse: bool,
+    meta_fn: Callable | None,
+    expr: Any,
+    args: Any,
+    path: Path | None,
+) -> Lambdified:
+    """Lambdify ``expr_fn()`` (and store the code at ``path``)."""
     import inspect
 
     import sympy as sp
