@@ -206,10 +206,25 @@ def rwa_eom(rate_factor: int = 2, variables: str = "tilde") -> dict[str, sp.Expr
     return kept
 
 
+def exact_det(A: sp.Matrix) -> sp.Expr:
+    """The expanded determinant of a matrix of polynomials: fraction-free elimination in SymPy's
+    polynomial domain (``DomainMatrix``, here ``QQ_I[...]``), ~10x faster than Berkowitz on
+    expressions and the same expanded polynomial; Berkowitz where no polynomial domain fits."""
+    from sympy.polys.matrices import DomainMatrix
+
+    try:
+        dM = DomainMatrix.from_Matrix(A)
+    except Exception:  # noqa: BLE001 - no domain: the expression-level route
+        return sp.expand(A.det(method="berkowitz"))
+    if dM.domain.is_EXRAW or dM.domain.is_EX:
+        return sp.expand(A.det(method="berkowitz"))
+    return sp.expand(dM.domain.to_sympy(dM.det()))
+
+
 def _cramer(A: sp.Matrix, b: sp.Matrix, i: int) -> sp.Expr:
     Ai = A.copy()
     Ai[:, i] = b
-    return sp.expand(Ai.det(method="berkowitz"))
+    return exact_det(Ai)
 
 
 def _ratio(num: sp.Expr, den: sp.Expr) -> sp.Expr:
@@ -225,7 +240,7 @@ def steady_state(rate_factor: int = 2) -> dict[str, sp.Expr]:
 
     The conjugate equations are added with ``conj(n21) -> n12``, ``conj(s21) -> sbar21`` and
     ``conj(Delta) -> Deltabar`` as independent unknowns/symbols, so the 6 x 6 system is
-    solved exactly (determinants by Berkowitz, no ``simplify``).  Returns ``x = n11 + n22 - 1``
+    solved exactly (determinants in the polynomial domain, :func:`exact_det`; no ``simplify``).  Returns ``x = n11 + n22 - 1``
     and ``s21`` as functions of ``E, epsilon, Omega, Gamma1, Gamma2, f1, f2, Delta, Deltabar``,
     plus the matrix ``A`` and right-hand side ``b`` (``A u = b``).
     """
@@ -241,7 +256,7 @@ def steady_state(rate_factor: int = 2) -> dict[str, sp.Expr]:
             system.append(ec.xreplace({sp.conjugate(S.Delta): Dc, sp.conjugate(Dc): S.Delta}))
     unknowns = [n11, n22, n21, n12_, s21, s12c]
     A, b = sp.linear_eq_to_matrix(system, unknowns)
-    det = sp.expand(A.det(method="berkowitz"))
+    det = exact_det(A)
     if det == 0:
         raise RuntimeError("the steady state of Eq. (9) is not unique")
     num_n11, num_n22, num_s21 = (_cramer(A, b, i) for i in (0, 1, 4))
