@@ -4,7 +4,8 @@ Two independent routes to the equal-time ``G_k = <Psi Psi^+>`` of every node:
 
 * ``master``: the bilinear equations of motion in steady state,
   ``-i K G + i G K^+ + sum_d r_d l_d G l_d = -M`` (:mod:`keldysh.engine.gaussian`), one batched
-  Kronecker solve for all nodes (dephasing included);
+  real solve in the ``2 n^2 - n`` Nambu coordinates for all nodes (dephasing included; the plain
+  ``d^2`` Kronecker form is the reference and the fallback);
 * ``keldysh``: ``int dw/2pi G^K = int dw/2pi G^R Sigma^K G^A`` by residues in the eigenbasis of
   ``K`` with the reservoir self-energy ``Sigma^K = -i (M - tau M^* tau)`` of the jump data
   (linear jumps only): ``X = V [ (V^-1 Sigma^K V^-+)_ab i/(conj(z_b) - z_a) ] V^+``,
