@@ -12,7 +12,11 @@ module linearises ``F`` about such a steady state,
 with ``A_k(Delta)`` the per-node matrices of the *derived* Eq. (9)
 (:func:`keldysh.paper.solvers.dynamics.block_matrices`), ``b_{r,i} = d F / d(Re, Im Delta)`` and
 ``g_{r,i} = d(Re, Im Delta)/du`` from Eq. (18) -- the self-consistency is a rank-two
-coupling of the nodes.  The spectrum of ``J`` is an independent route to the *time scales*
+coupling of the nodes, the structure of the engine models' linearisation
+(:mod:`keldysh.meanfield.stability`), solved by the same routine
+(:func:`keldysh.meanfield.lowrank.block_rank2_spectrum`: the ``6 x 6`` blocks and the roots of the
+``2 x 2`` secular determinant, ``method="structured"``; ``eig`` of the assembled ``6 N x 6 N``
+matrix with ``method="dense"``).  The spectrum of ``J`` is an independent route to the *time scales*
 of the dynamics:
 
 * the **phase mode**: Eq. (18) is invariant under ``Delta -> Delta e^{i phi}``,
@@ -36,13 +40,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from keldysh.errors import ParameterError, check_finite, check_magnitude
+from keldysh.errors import ParameterError
+from keldysh.meanfield.lowrank import block_rank2_spectrum
+from keldysh.meanfield.stability import check_fixed_point, check_method, dominant_modes
 from keldysh.results import ArrayResultMixin, _num
 
 __all__ = ["StabilityResult", "linear_stability", "steady_state", "jacobian"]
 
-#: largest momentum grid of the dense eigenproblem (dimension 6 N; N = 1000 is ~0.6 GB per matrix)
+#: largest momentum grid of the dense cross-check (dimension 6 N; N = 1000 is ~0.6 GB per matrix)
 MAX_NODES = 1000
+#: largest momentum grid of the structured spectrum (per-node 6 x 6 blocks and O(M^2) secular roots)
+MAX_NODES_STRUCTURED = 20000
 
 
 def steady_state(model: Any, grid: Any, delta: complex, mats: tuple | None = None) -> np.ndarray:
@@ -237,6 +245,7 @@ def linear_stability(
     grid: Any = None,
     order: int = 3,
     delta: float | None = None,
+    method: str = "structured",
 ) -> StabilityResult:
     """Linearise the self-consistent dynamics (Eq. (9) + Eq. (18)) about its steady state.
 
@@ -253,6 +262,11 @@ def linear_stability(
         ``|Delta|`` of the steady state; default: the exact gap equation
         (``solve_gap(model, V, "master", grid=grid)``).  ``0`` linearises about the unpaired
         state (the growth rate of the pairing instability).
+    method : {"structured", "dense"}
+        ``"structured"`` (default): the ``6 x 6`` blocks and the roots of the ``2 x 2`` secular
+        determinant of the rank-two coupling (:mod:`keldysh.meanfield.lowrank`); ``"dense"``:
+        ``eig`` of the assembled ``6 N x 6 N`` Jacobian (at most ``MAX_NODES`` nodes), the
+        cross-check.  Both give the full spectrum.
 
     Returns
     -------
@@ -266,23 +280,18 @@ def linear_stability(
     wall0 = time.perf_counter()
     if not isinstance(model, LaserModel):
         raise ParameterError("model", f"must be a LaserModel, e.g. keldysh.preset('fig4') (got {type(model).__name__})")
-    V = check_finite("V", V)
-    if V == 0:
-        raise ParameterError("V", "must be non-zero (V = 0 has no pairing)")
-    check_magnitude("V", V, hi=1e6, lo=1e-30)  # the range of the dynamics (simulate)
-    if delta is not None:  # validated before any work
-        delta = check_finite("delta", delta)
-        if delta < 0:
-            raise ParameterError("delta", f"must be >= 0 (got {delta})")
-        check_magnitude("delta", delta, hi=1e6)  # the range of the model's numbers
+    # validated before any work, in the range of the dynamics (simulate) and of the model's numbers
+    V, delta, _ = check_fixed_point(V, delta, bounded=True)
+    method = check_method(method)
     param = "order" if grid is None else "grid"
     if grid is None:
         grid = momentum_grid(model, order=order)
-    if grid.E.size > MAX_NODES:
+    cap = MAX_NODES if method == "dense" else MAX_NODES_STRUCTURED
+    if grid.E.size > cap:
         raise ParameterError(
             param,
-            f"{grid.E.size} momentum nodes make a dense {6 * grid.E.size}-dimensional eigenproblem; "
-            f"at most {MAX_NODES} nodes (lower the order)",
+            f"{grid.E.size} momentum nodes make a {6 * grid.E.size}-dimensional eigenproblem; "
+            f"at most {cap} nodes with method={method!r} (lower the order)",
         )
     if delta is None:
         delta = solve_gap(model, V, "master", grid=grid, estimate_error=False).delta
@@ -291,29 +300,17 @@ def linear_stability(
     u = steady_state(model, grid, delta, mats)
     D = complex(np.conj(np.dot(K, u[:, 4] + 1j * u[:, 5])))
     residual = abs(D - delta) / delta if delta > 0 else abs(D)
-    J = jacobian(model, grid, K, u, mats)
-    import scipy.linalg as sla
-
-    lam, W, R = sla.eig(J, left=True, right=True)
-    order_ = np.argsort(-lam.real)
-    lam, W, R = lam[order_], W[:, order_], R[:, order_]
     N = grid.E.size
-    phase = None
-    rest = np.ones(lam.size, bool)
-    if delta > 0:
-        i0 = int(np.argmin(np.abs(lam)))
-        phase = complex(lam[i0])
-        rest[i0] = False
-    growth = float(lam.real[rest].max())
-    # residues of the response of Re Delta to a kick along d F/d Re Delta
-    b_r, _, g_r, _ = _coupling(mats[1], mats[2], K, u)
-    norm = np.einsum("ij,ij->j", W.conj(), R)
-    weight = np.abs((g_r @ R) * (W.conj().T @ b_r) / norm)
-    weight[~rest] = 0.0
-    # the late-time approach: the least damped of the modes that carry a sizeable part
-    # (>= 10% of the largest) of the response of Delta
-    strong = np.nonzero(weight >= 0.1 * weight.max())[0]
-    j = int(strong[np.argmax(lam.real[strong])])
+    M = (mats[0] + D.real * mats[1] + D.imag * mats[2])[:, :6, :6]
+    b_r, b_i, g_r, g_i = _coupling(mats[1], mats[2], K, u)
+    spec = block_rank2_spectrum(
+        M, np.stack([b_r, b_i], -1).reshape(N, 6, 2), np.stack([g_r, g_i], -1).reshape(N, 6, 2), method
+    )
+    lam = spec.eigenvalues
+    # residues of the response of Re Delta to a kick along d F/d Re Delta; the late-time approach:
+    # the least damped of the modes that carry a sizeable part (>= 10% of the largest) of it
+    weight = np.abs(spec.residues[:, 0, 0])
+    phase, growth, j, rest = dominant_modes(lam, weight, delta > 0)
     lj = complex(lam[j])
     osc = {
         "eigenvalue": lj,
@@ -338,6 +335,8 @@ def linear_stability(
             "nodes": int(N),
             "dimension": int(6 * N),
             "self_consistency_residual": float(residual),
+            "method": method,
+            "fallback": spec.diagnostics.get("fallback"),
             "seconds": time.perf_counter() - wall0,
         },
     )
