@@ -28,12 +28,12 @@ def main(out: Path = Path(__file__).with_name("gap_vs_V.png")) -> Path:
     curves = {meth: gap_sweep(m, Vs, meth) for meth in ("master", "eq19")}
     ax.plot(Vs, curves["master"], label="exact populations (master)")
     ax.plot(Vs, curves["eq19"], label="Eq. (13) populations (eq19)")
-    ax.plot(Vs, [A.delta_eq23(m, V) for V in Vs], "k--", lw=1, label="Eq. (23) (k_max = inf)")
+    ax.plot(Vs, [A.delta_eq23(m, V) for V in Vs], "k--", lw=1, label=r"Eq. (23) ($k_{\max} = \infty$)")
     vc19 = paper_solve_gap(m, 5.0, "eq19").V_c
-    ax.plot(Vs, [A.delta_eq23(m, V, V_c=vc19) for V in Vs], "k:", lw=1, label="Eq. (23) with V_c = 2.140")
-    ax.set_xlabel("V")
-    ax.set_ylabel("|Delta|")
-    ax.set_title("Fig. 4 parameters, |q| <= 0.2")
+    ax.plot(Vs, [A.delta_eq23(m, V, V_c=vc19) for V in Vs], "k:", lw=1, label=rf"Eq. (23) with $V_c = {vc19:.3f}$")
+    ax.set_xlabel("$V$")
+    ax.set_ylabel(r"$|\Delta|$")
+    ax.set_title(r"Fig. 4 parameters, $|q| \leq 0.2$")
     ax.legend(fontsize=7)
     Om = np.geomspace(0.02, 50, 40)
     ratio = [
@@ -41,11 +41,11 @@ def main(out: Path = Path(__file__).with_name("gap_vs_V.png")) -> Path:
         for o in Om
     ]
     bx.semilogx(Om / m.Gamma, np.array(ratio) - 1)
-    bx.set_xlabel("Omega / Gamma")
-    bx.set_ylabel("V_c(master) / V_c(eq19) - 1")
-    bx.set_title("Eq. (13) is the Omega >> Gamma limit")
+    bx.set_xlabel(r"$\Omega / \Gamma$")
+    bx.set_ylabel(r"$V_c^{\rm master} / V_c^{\rm eq19} - 1$")
+    bx.set_title(r"Eq. (13) is the $\Omega \gg \Gamma$ limit")
     fig.tight_layout()
-    fig.savefig(out, dpi=120)
+    fig.savefig(out, dpi=120, bbox_inches="tight")
     return out
 
 

@@ -44,12 +44,12 @@ def main() -> dict:
             rows[meth] = d
             ax.plot(Vs, d / m.Gamma, style, label=meth)
         table[r] = (Vs, rows)
-        ax.set_title(f"Omega/Gamma = {r:g}")
-        ax.set_xlabel("V")
-        ax.set_ylabel("|Delta| / Gamma")
+        ax.set_title(rf"$\Omega/\Gamma = {r:g}$")
+        ax.set_xlabel("$V$")
+        ax.set_ylabel(r"$|\Delta| / \Gamma$")
         ax.legend()
     fig.tight_layout()
-    fig.savefig(HERE / "keldysh_all_orders.png", dpi=110)
+    fig.savefig(HERE / "keldysh_all_orders.png", dpi=110, bbox_inches="tight")
     for r, (Vs, rows) in table.items():
         k, mm = rows["keldysh"], rows["master"]
         both = (k > 0) & (mm > 0)
