@@ -42,6 +42,7 @@ __all__ = [
     *_ENGINE,
     "MeanFieldModel",
     "MeanFieldResult",
+    "gap_solutions",
     "simulate",
     "MeanFieldRun",
     "linear_stability",
@@ -138,7 +139,14 @@ def landau_coefficients(model, values, *args, **kwargs):
     return _lc(model, values, *args, **kwargs)
 
 
-_MEANFIELD = ("MeanFieldModel", "MeanFieldResult", "MeanFieldRun", "MeanFieldStability", "LandauCoefficients")
+_MEANFIELD = (
+    "MeanFieldModel",
+    "MeanFieldResult",
+    "MeanFieldRun",
+    "MeanFieldStability",
+    "LandauCoefficients",
+    "gap_solutions",
+)
 
 
 def __getattr__(name: str):  # lazy heavy imports (PEP 562)

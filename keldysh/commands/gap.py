@@ -75,6 +75,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="laser model: also linearise the dynamics (Eqs. (9) + (18)) about the steady state -- "
         "stability, period and decay time of the approach (solvers/stability.py)",
     )
+    p.add_argument(
+        "--all-solutions",
+        action="store_true",
+        help="also list every self-consistent solution with |Delta| > 0 (kd.gap_solutions: branches not "
+        "connected to Delta = 0, every omega branch; a scan, slower), for FILE.py:NAME models and the paper's "
+        "laser/pumping models through their engine form (either --condition; methods master|keldysh)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -157,29 +164,72 @@ def _run_user(args: argparse.Namespace) -> int:
         raise ParameterError("method", "a MeanFieldModel takes master or keldysh")
     if args.stability:
         raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")
-    res = mf_solve(
-        model, args.V, _params(args.param), condition=args.condition or "complete", method=args.method or "master"
-    )
+    values, cond, method = _params(args.param), args.condition or "complete", args.method or "master"
+    sols = _solutions(args, model, values, cond, method)
+    res = mf_solve(model, args.V, values, condition=cond, method=method)
     if args.json:
-        print_json(res.to_json())
+        print_json(_with_solutions(res.to_json(), sols))
     else:
         print(res)
+        _print_solutions(sols)
     return 0
 
 
+def _solutions(args: argparse.Namespace, model, values, condition: str, method: str):
+    """``--all-solutions``: every solution with ``|Delta| > 0`` (None without the flag)."""
+    if not args.all_solutions:
+        return None
+    from keldysh.meanfield.branches import gap_solutions
+
+    return gap_solutions(model, args.V, values, condition=condition, method=method, stability=args.stability)
+
+
+def _with_solutions(out: dict, sols) -> dict:
+    if sols is not None:
+        out["solutions"] = [s.to_json() for s in sols]
+    return out
+
+
+def _print_solutions(sols) -> None:
+    if sols is None:
+        return
+    if not sols:
+        print("all solutions: none with |Delta| > 0 in the searched window")
+        return
+    print(f"all solutions with |Delta| > 0 ({sols[0].condition} condition):")
+    print(f"  {'|Delta|':>14}  {'omega':>14}  {'residual':>9}  {'quad. err':>9}  converged")
+    for s in sols:
+        d = s.diagnostics
+        print(f"  {s.delta:14.8g}  {s.omega:14.8g}  {d['residual']:9.1e}  {d['quadrature_error']:9.1e}  {s.converged}")
+
+
 def _run_complete(args: argparse.Namespace, model) -> int:
-    """The complete condition for the paper's models: their engine form and the solver of any model."""
+    """The complete condition for the paper's models (and ``--all-solutions`` with either condition):
+    their engine form and the solver of any model."""
     from keldysh.errors import ParameterError
     from keldysh.meanfield.gap import solve_gap as mf_solve
     from keldysh.meanfield.stability import linear_stability
     from keldysh.models.paper import engine_model
 
+    cond = args.condition or "complete"
     if args.method not in (None, "master", "keldysh"):
         raise ParameterError(
-            "method", f"{args.method} is a route of the in-phase prescription (add --condition in-phase)"
+            "method",
+            f"{args.method} is a route of the in-phase prescription (add --condition in-phase)"
+            if cond == "complete"
+            else f"{args.method} is a route of the paper's in-phase solver; --all-solutions takes master or keldysh",
+        )
+    if args.all_solutions and args.stability and cond != "complete":
+        raise ParameterError(
+            "stability", "with --all-solutions: for the complete condition (fixed points of the dynamics)"
+        )
+    if args.all_solutions and args.model == "threeband":
+        raise ParameterError(
+            "all-solutions", "the three-band model (Appendix) has no engine form: its gap equation fixes only V_c"
         )
     emodel, values = engine_model(model)
-    res = mf_solve(emodel, args.V, values, condition="complete", method=args.method or "master")
+    sols = _solutions(args, emodel, values, cond, args.method or "master")
+    res = mf_solve(emodel, args.V, values, condition=cond, method=args.method or "master")
     stab = (
         linear_stability(emodel, args.V, values, delta=res.delta, omega=res.omega, order=2) if args.stability else None
     )
@@ -187,11 +237,12 @@ def _run_complete(args: argparse.Namespace, model) -> int:
         out = res.to_json()
         if stab is not None:
             out["stability"] = stab.to_json()
-        print_json(out)
+        print_json(_with_solutions(out, sols))
     else:
         print(res)
         if stab is not None:
             print(stab)
+        _print_solutions(sols)
     return 0
 
 
@@ -215,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
             model = model.replace(N0=args.N0)
     else:
         model = _other_model(args)
-    if (args.condition or "complete") == "complete":
+    if (args.condition or "complete") == "complete" or args.all_solutions:
         return _run_complete(args, model)
     res = solve_gap(model, args.V, args.method)
     stab = None

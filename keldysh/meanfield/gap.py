@@ -169,6 +169,75 @@ def _track_omega(I: Integrand, Delta: float, w0: float, W: float) -> float | Non
     return None
 
 
+def _check_arguments(model: Any, V: Any, condition: Any, method: Any, order: Any, tol: Any) -> tuple[float, float]:
+    """Validate the arguments shared by the solvers of this module; returns ``(V, tol)`` as floats."""
+    if not isinstance(model, MeanFieldModel):
+        raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
+    V = check_finite("V", V)
+    if V == 0:
+        raise ParameterError("V", "must be nonzero")
+    if not isinstance(condition, str) or condition not in CONDITIONS:
+        raise ParameterError("condition", f"must be one of {CONDITIONS} (got {shown(condition)})")
+    if not isinstance(method, str) or method not in METHODS:
+        raise ParameterError("method", f"must be one of {METHODS} (got {shown(method)})")
+    if isinstance(order, bool) or not isinstance(order, int) or not 2 <= order <= 32:
+        raise ParameterError("order", f"must be an integer in 2..32 (got {shown(order)})")
+    tol = check_finite("tol", tol)
+    if not 0 < tol < 1e-2:
+        raise ParameterError("tol", f"must lie in (0, 1e-2) (got {tol!r})")
+    if method == "keldysh" and model.dephasing:
+        raise ParameterError(
+            "method", "keldysh needs linear jumps only: a dephasing jump has no reservoir Sigma^K (use master)"
+        )
+    return V, tol
+
+
+def _threshold(
+    I: Integrand, E: float, eps: float, condition: str, V: float
+) -> tuple[float, float, complex, float, dict]:
+    """Linear response at ``|Delta| = eps``: ``(V_c, omega_c, chi(0), noise, scan)`` (``V_c`` signed).
+
+    ``noise`` is the rounding scale of ``chi``; ``scan`` the range of ``Im chi`` over ``|omega| <= E``
+    (complete condition; empty for in-phase).
+    """
+    nd = I.nd
+    n_nodes = nd.k.size
+    chi = lambda w: I(eps, w) / eps  # noqa: E731
+    chi0 = chi(0.0)
+    # rounding scale of chi: the larger of the rounding of its sum and 1e-13 of the response a node
+    # would have if its pair were fully polarised (|s coefficient| / slowest decay rate of the node)
+    gam = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300) if n_nodes else 1.0
+    chi_ref = float(np.sum(np.abs(nd.weight) * np.abs(nd.s_coef).sum(axis=0) / gam)) if n_nodes else 0.0
+    noise = max(256 * np.finfo(float).eps * I.abs_sum / eps, 1e-13 * chi_ref)
+    if n_nodes == 0 or (condition == "in-phase" and abs(chi0.real) <= noise):
+        chi0 = complex(0.0, chi0.imag)
+    scan: dict = {}
+    if condition == "in-phase":
+        omega_c = 0.0
+        Vc = 1.0 / chi0.real if chi0.real != 0 else math.inf
+    else:
+        roots = _omega_roots(lambda w: chi(w).imag, E, noise=noise, scan=scan)
+        cands = [(1.0 / chi(w).real, w) for w in roots if chi(w).real != 0]
+        same = [(vc, w) for vc, w in cands if vc * V > 0]
+        pool = same or cands
+        if pool:
+            Vc, omega_c = min(pool, key=lambda c: abs(c[0]))
+        else:
+            Vc, omega_c = math.inf, math.nan
+    return Vc, omega_c, chi0, noise, scan
+
+
+def _solution_errors(
+    I: Integrand, I2: Integrand, V: float, D: float, w: float, condition: str
+) -> tuple[float, float, bool]:
+    """``(residual, quadrature error, converged)`` of a solution ``(D, w)``; ``I2`` is on the refined grid."""
+    val = I(D, w)
+    resid = abs(V * val - D) / D if condition == "complete" else abs(V * val.real - D) / D
+    val2 = I2(D, w)
+    qerr = (abs(V * val2 - V * val) if condition == "complete" else abs(V * (val2.real - val.real))) / D
+    return resid, qerr, bool(resid < 1e-8 and qerr < 1e-6)
+
+
 def solve_gap(
     model: MeanFieldModel,
     V: float,
@@ -197,56 +266,18 @@ def solve_gap(
         Relative tolerance of the root in ``|Delta|``.
     """
     t0 = time.perf_counter()
-    if not isinstance(model, MeanFieldModel):
-        raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
-    V = check_finite("V", V)
-    if V == 0:
-        raise ParameterError("V", "must be nonzero")
-    if not isinstance(condition, str) or condition not in CONDITIONS:
-        raise ParameterError("condition", f"must be one of {CONDITIONS} (got {shown(condition)})")
-    if not isinstance(method, str) or method not in METHODS:
-        raise ParameterError("method", f"must be one of {METHODS} (got {shown(method)})")
-    if isinstance(order, bool) or not isinstance(order, int) or not 2 <= order <= 32:
-        raise ParameterError("order", f"must be an integer in 2..32 (got {shown(order)})")
-    tol = check_finite("tol", tol)
-    if not 0 < tol < 1e-2:
-        raise ParameterError("tol", f"must lie in (0, 1e-2) (got {tol!r})")
-    if method == "keldysh" and model.dephasing:
-        raise ParameterError(
-            "method", "keldysh needs linear jumps only: a dephasing jump has no reservoir Sigma^K (use master)"
-        )
+    V, tol = _check_arguments(model, V, condition, method, order, tol)
     vals = model.resolve(values)
     grid, feats = build_grid(model, vals, order)
     nd = model.node_data(grid.k, grid.w, vals)
     I = Integrand(model, nd, method)
     E = _energy_scale(nd)
-    eps = 1e-7 * E
-    chi = lambda w: I(eps, w) / eps  # noqa: E731
     params = {s.name: v for s, v in vals.items()}
     common = dict(V=V, condition=condition, method=method, params=params)
 
     # -- thresholds (linear response)
-    chi0 = chi(0.0)
-    # rounding scale of chi: the larger of the rounding of its sum and 1e-13 of the response a node
-    # would have if its pair were fully polarised (|s coefficient| / slowest decay rate of the node)
-    gam = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300) if len(grid) else 1.0
-    chi_ref = float(np.sum(np.abs(nd.weight) * np.abs(nd.s_coef).sum(axis=0) / gam)) if len(grid) else 0.0
-    noise = max(256 * np.finfo(float).eps * I.abs_sum / eps, 1e-13 * chi_ref)
-    if len(grid) == 0 or (condition == "in-phase" and abs(chi0.real) <= noise):
-        chi0 = complex(0.0, chi0.imag)
-    if condition == "in-phase":
-        omega_c = 0.0
-        Vc = 1.0 / chi0.real if chi0.real != 0 else math.inf
-    else:
-        scan: dict = {}
-        roots = _omega_roots(lambda w: chi(w).imag, E, noise=noise, scan=scan)
-        cands = [(1.0 / chi(w).real, w) for w in roots if chi(w).real != 0]
-        same = [(vc, w) for vc, w in cands if vc * V > 0]
-        pool = same or cands
-        if pool:
-            Vc, omega_c = min(pool, key=lambda c: abs(c[0]))
-        else:
-            Vc, omega_c = math.inf, math.nan
+    eps = 1e-7 * E
+    Vc, omega_c, chi0, noise, scan = _threshold(I, E, eps, condition, V)
     reason = ""
     if not math.isfinite(Vc):
         if len(grid) == 0:
@@ -329,20 +360,16 @@ def solve_gap(
 
     D = brentq(fD, lo, hi, xtol=tol * lo, rtol=max(tol, 4e-16))
     _, w = g(D, state["w"])
-    val = I(D, w)
-    resid = abs(V * val - D) / D if condition == "complete" else abs(V * val.real - D) / D
     # quadrature error: the same solution on the refined grid
-    nd2 = model.node_data(grid.refined().k, grid.refined().w, vals)
-    I2 = Integrand(model, nd2, method)
-    val2 = I2(D, w)
-    qerr = (abs(V * val2 - V * val) if condition == "complete" else abs(V * (val2.real - val.real))) / D
+    I2 = Integrand(model, model.node_data(grid.refined().k, grid.refined().w, vals), method)
+    resid, qerr, converged = _solution_errors(I, I2, V, D, w, condition)
     diag.update(calls=I.calls, residual=resid, quadrature_error=qerr, seconds=time.perf_counter() - t0)
     return MeanFieldResult(
         delta=float(D),
         omega=float(w),
         V_c=abs(Vc),
         omega_c=float(omega_c),
-        converged=bool(resid < 1e-8 and qerr < 1e-6),
+        converged=converged,
         reason="",
         diagnostics=diag,
         **common,
