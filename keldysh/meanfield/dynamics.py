@@ -2,7 +2,9 @@
 
 Lab frame (no rotating frame, no RWA): every node's ``G_k = <Psi Psi^+>`` obeys
 ``dG/dt = -i K(Delta) G + i G K(Delta)^+ + M + sum_d r_d l_d G l_d`` with the instantaneous
-self-consistency ``Delta(t) = V int measure s_k(G_k(t)) dk``; integrated by SciPy's DOP853.
+self-consistency ``Delta(t) = V int measure s_k(G_k(t)) dk`` (Eq. (17), ``projection="complete"``)
+or its part in phase with ``Delta`` (Eq. (18), ``projection="in-phase"``); integrated by SciPy's
+DOP853 (default) or the adaptive Magnus integrator of :mod:`keldysh.meanfield.magnus`.
 A stationary rotating solution shows as ``Delta(t) = |Delta| e^{-2 i omega t}``.
 """
 
@@ -19,12 +21,19 @@ from scipy.integrate import solve_ivp
 
 from keldysh.errors import ParameterError, check_finite, check_int, check_positive, shown
 from keldysh.meanfield._kernels import bilinear_rhs
+from keldysh.meanfield.magnus import MAGNUS_METHODS, affine_system, run_magnus
 from keldysh.meanfield.model import MeanFieldModel
 from keldysh.meanfield.numeric import covariance_master, kernel
 from keldysh.meanfield.quadrature import build_grid
 from keldysh.results import ArrayResultMixin
 
-__all__ = ["simulate", "MeanFieldRun"]
+__all__ = ["simulate", "MeanFieldRun", "METHODS", "PROJECTIONS"]
+
+#: integrators of :func:`simulate`
+METHODS = ("dop853",) + MAGNUS_METHODS
+#: self-consistencies of :func:`simulate`: Eq. (17) and its in-phase part, Eq. (18)
+#: (the paper solver's ``projection="eq17"`` and ``"eq18"``)
+PROJECTIONS = ("complete", "in-phase")
 
 
 @dataclass
@@ -91,6 +100,8 @@ def simulate(
     rtol: float = 1e-8,
     order: int = 8,
     progress: bool | None = None,
+    method: str = "dop853",
+    projection: str = "complete",
 ) -> MeanFieldRun:
     """Integrate the self-consistent bilinear equations from the normal steady state plus a seed.
 
@@ -109,13 +120,45 @@ def simulate(
     samples : int
         Output times (uniform).
     rtol : float
-        Relative tolerance of DOP853 (absolute: ``rtol * 1e-3``).
+        ``"dop853"``: relative tolerance on every entry of ``G`` (absolute: ``rtol * 1e-3``).
+        Magnus methods: local error of the ``Delta`` path per step, ``<= rtol max(|Delta|,
+        sum_k |contribution_k|)`` (absolute tolerance 0, as in the paper solver); the global error
+        then grows like ``steps x rtol``, against ~``rtol`` for DOP853.
+    order : int
+        Gauss-Legendre nodes per panel of the momentum grid (2..32).
     progress : bool or None
         Progress bar over ``t`` (``tqdm.auto``); ``None``: shown on a terminal or in a notebook, after 2 s.
+    method : {"dop853", "magnus4", "magnus2"}
+        ``"dop853"`` (default): SciPy's DOP853 on ``G`` (the step follows the fastest node).
+        ``"magnus4"`` / ``"magnus2"``: the adaptive exponential integrator of
+        :mod:`keldysh.meanfield.magnus` (exact per-node exponentials of the 4th/2nd-order Magnus
+        generator, self-consistent ``Delta`` at the Gauss points; the step follows ``Delta`` only;
+        with ``projection="complete"`` in a frame that follows the phase of ``Delta``).  The Magnus
+        methods pay off for long runs towards a stationary (in-phase) or uniformly rotating
+        (complete) state at moderate accuracy; DOP853 for transients and tight tolerances.
+    projection : {"complete", "in-phase"}
+        ``"complete"`` (default): ``Delta = V int measure s_k dk``, both parts of the complex
+        self-consistency (Eq. (17); the paper solver's ``projection="eq17"``).  ``"in-phase"``:
+        only its part in phase with ``Delta``, ``Delta = e^{i phi} Re[e^{-i phi} V int measure s_k dk]``
+        with ``phi = arg Delta0`` -- the prescription of Eq. (18) (``projection="eq18"`` of the paper
+        solver) for any model: ``arg Delta`` stays ``phi`` (mod ``pi``) and the fixed points are those
+        of ``solve_gap(condition="in-phase")``.  For the paper's model Eq. (18) keeps the in-phase part
+        through the fixed weights ``Re[1/(E + i Gamma)] (E + i Gamma)``, exact in a steady state only
+        (Eq. (10)): same steady states, different transients.
+
+    Returns
+    -------
+    MeanFieldRun
+        ``diagnostics`` holds ``method``, ``projection`` and the integrator's counters.
     """
     t0 = time.perf_counter()
     if not isinstance(model, MeanFieldModel):
         raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
+    if not isinstance(method, str) or method.lower() not in METHODS:
+        raise ParameterError("method", f"must be one of {', '.join(METHODS)} (got {shown(method)})")
+    method = method.lower()
+    if not isinstance(projection, str) or projection not in PROJECTIONS:
+        raise ParameterError("projection", f"must be one of {', '.join(PROJECTIONS)} (got {shown(projection)})")
     V = check_finite("V", V)
     t_max = check_positive("t_max", t_max)
     samples = check_int("samples", samples, 2, 10**6)
@@ -143,22 +186,57 @@ def simulate(
         )
     D0 = complex(1e-3 * scale if Delta0 is None else Delta0)
     G0 = covariance_master(nd, kernel(nd, D0, 0.0))
-    shape = G0.shape
+    # in-phase (Eq. (18)): Delta = rot Re[conj(rot) V I] keeps arg Delta = arg Delta0 (mod pi)
+    rot = D0 / abs(D0) if D0 != 0 else 1.0 + 0j
+    t_eval = np.linspace(0.0, t_max, samples)
+    diag: dict[str, Any] = {"method": method, "projection": projection}
 
+    from keldysh.progress import progress_bar as _progress
+
+    bar = _progress(progress, t_max, "simulate")
+    try:
+        if method in MAGNUS_METHODS:
+            system = affine_system(
+                nd, model.s_terms, V, None if projection == "complete" else math.atan2(rot.imag, rot.real)
+            )
+            u0 = system.coords(G0)
+            Ds, _, stats = run_magnus(
+                system,
+                u0,
+                t_max,
+                t_eval,
+                order4=method == "magnus4",
+                rtol=rtol,
+                track_phase=projection == "complete",
+                bar=bar,
+            )
+            times = t_eval
+            diag.update(stats)
+        else:
+            times, Ds, nfev = _run_dop853(model, nd, V, G0, t_max, t_eval, rtol, projection, rot, bar)
+            diag["rhs_evaluations"] = nfev
+    finally:
+        if bar is not None:
+            bar.close()
+    diag.update({"nodes": len(grid), "seconds": time.perf_counter() - t0, "Delta0": [D0.real, D0.imag]})
+    return MeanFieldRun(times=times, Delta=Ds, V=V, params={s.name: v for s, v in vals.items()}, diagnostics=diag)
+
+
+def _run_dop853(model, nd, V, G0, t_max, t_eval, rtol, projection, rot, bar):
+    """DOP853 on ``G`` (compiled right-hand side), ``Delta`` at ``t_eval``; returns ``(t, Delta, nfev)``."""
+    shape = G0.shape
     K0 = kernel(nd, 0.0, 0.0)
     terms = [(nd.weight * c, p, q, conj) for (_, p, q, conj), c in zip(model.s_terms, nd.s_coef)]
     deph = list(zip(nd.deph_r[:, :, None, None], nd.deph_l))
+    in_phase = projection == "in-phase"
 
     def delta_of(G: np.ndarray) -> complex:
         total = 0j
         for wc, p, q, conj in terms:
             v = G[:, p, q]
             total += np.dot(wc, np.conj(v) if conj else v)
-        return V * total
-
-    from keldysh.progress import progress_bar as _progress
-
-    bar = _progress(progress, t_max, "simulate")
+        D = V * total
+        return rot * (rot.conjugate() * D).real if in_phase else D
 
     def f(t: float, y: np.ndarray) -> np.ndarray:
         if bar is not None and t > bar.n:
@@ -169,27 +247,16 @@ def simulate(
             out += r * (ell @ G @ ell)
         return out.reshape(-1).view(float)
 
-    t_eval = np.linspace(0.0, t_max, samples)
-    try:
-        sol = solve_ivp(
-            f,
-            (0.0, t_max),
-            G0.reshape(-1).view(float).copy(),
-            method="DOP853",
-            t_eval=t_eval,
-            rtol=rtol,
-            atol=rtol * 1e-3,
-        )
-    finally:
-        if bar is not None:
-            bar.close()
+    sol = solve_ivp(
+        f,
+        (0.0, t_max),
+        G0.reshape(-1).view(float).copy(),
+        method="DOP853",
+        t_eval=t_eval,
+        rtol=rtol,
+        atol=rtol * 1e-3,
+    )
     if not sol.success:
         raise RuntimeError(f"simulate: the integrator failed ({sol.message})")
     Ds = np.array([delta_of(y.view(complex).reshape(shape)) for y in sol.y.T.copy()])
-    diag = {
-        "nodes": len(grid),
-        "rhs_evaluations": int(sol.nfev),
-        "seconds": time.perf_counter() - t0,
-        "Delta0": [D0.real, D0.imag],
-    }
-    return MeanFieldRun(times=sol.t, Delta=Ds, V=V, params={s.name: v for s, v in vals.items()}, diagnostics=diag)
+    return sol.t, Ds, int(sol.nfev)

@@ -11,41 +11,13 @@ import math
 
 import numpy as np
 
+from keldysh.meanfield.magnus import _TAYLOR, expm_batched  # noqa: F401 (the one copy, re-exported)
 from keldysh.paper.solvers.dynamics.runtime import _early_stop
 
 _SQ3 = math.sqrt(3.0)
 _RESCALE = 1e150  # underflow guard of the pairing sector (Magnus integrator)
 _FTOL_FACTOR = 0.2  # fixed-point tolerance of a Magnus step, in units of (atol + rtol |Delta|)
 _GAUSS = (0.5 - _SQ3 / 6.0, 0.5 + _SQ3 / 6.0)
-
-
-# ----------------------------------------------------------------------------- matrix exponential
-_TAYLOR = [1.0 / math.factorial(j) for j in range(9)]
-
-
-def expm_batched(A: np.ndarray, theta: float = 0.25) -> np.ndarray:
-    """``exp(A)`` for a stack of small matrices ``A`` (shape ``(N, n, n)``).
-
-    Scaling and squaring with a degree-8 Taylor polynomial (Paterson-Stockmeyer, 4 matrix
-    products): after scaling ``||A / 2^s||_inf <= theta = 1/4`` the truncation error is
-    ``<= theta^9/9! ~ 1e-11`` relative.  One ``s`` serves the whole stack (vectorised).
-    """
-    A = np.asarray(A)
-    n = A.shape[-1]
-    norm = float(np.abs(A).sum(axis=-1).max()) if A.size else 0.0
-    s = max(0, int(math.ceil(math.log2(norm / theta)))) if norm > theta else 0
-    X = A / (2.0**s) if s else A
-    I = np.eye(n)
-    X2 = X @ X
-    X3 = X2 @ X
-    X4 = X2 @ X2
-    c = _TAYLOR
-    B0 = c[0] * I + c[1] * X + c[2] * X2 + c[3] * X3
-    B1 = c[4] * I + c[5] * X + c[6] * X2 + c[7] * X3 + c[8] * X4
-    P = B0 + X4 @ B1
-    for _ in range(s):
-        P = P @ P
-    return P
 
 
 def _hermite(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th) -> np.ndarray:
