@@ -11,7 +11,6 @@ what it can miss.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 import warnings
@@ -61,15 +60,8 @@ class _Memo:
 
 
 def _integrand(model: MeanFieldModel, k: np.ndarray, w: np.ndarray, vals: Mapping, method: str) -> Integrand:
-    """:class:`Integrand` on the nodes, without dephasing channels whose rate vanishes on every node
-    (adding ``0 * l G l`` changes no bit; e.g. the pair dephasing of Sect. III at ``Gamma_12 = Gamma_1 +
-    Gamma_2``, ten times the cost of the rest)."""
-    nd = model.node_data(k, w, vals)
-    if nd.deph_r.size:
-        keep = np.any(nd.deph_r != 0, axis=1)
-        if not keep.all():
-            nd = dataclasses.replace(nd, deph_r=nd.deph_r[keep], deph_l=nd.deph_l[keep])
-    return Integrand(model, nd, method)
+    """:class:`Integrand` on the nodes (dephasing channels of zero rate are dropped by ``node_data``)."""
+    return Integrand(model, model.node_data(k, w, vals), method)
 
 
 def _check_options(D_range: Any, n_D: Any, n_omega: Any, stability: Any, condition: str):

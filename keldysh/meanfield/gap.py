@@ -192,6 +192,30 @@ def _check_arguments(model: Any, V: Any, condition: Any, method: Any, order: Any
     return V, tol
 
 
+def _linear_amplitude(I: Integrand, E: float) -> float:
+    """A ``|Delta|`` small enough for linear response: ``chi = I(eps, 0)/eps`` to ~1e-9.
+
+    ``I(eps)/eps = chi + b eps^2 + ...``: starting at ``1e-7 E`` (``E`` the largest energy of the
+    block), ``eps`` is divided by 16 while ``chi`` still changes by more than ``1e-9`` relative --
+    on a long momentum window ``E`` is the band width at the cutoff, far above the damping that
+    sets the nonlinear scale -- and no further than the rounding of ``I`` allows (a change that no
+    longer falls ~256-fold per step is rounding, and the previous ``eps`` is kept).
+    """
+    eps = 1e-7 * E
+    c = I(eps, 0.0) / eps
+    prev = math.inf
+    for _ in range(12):
+        e2 = eps / 16
+        c2 = I(e2, 0.0) / e2
+        diff = abs(c2 - c)
+        if diff <= 1e-9 * max(abs(c2), abs(c)) or diff == 0:
+            return eps
+        if diff > prev / 16:  # no longer the eps^2 of the nonlinearity: rounding
+            return eps
+        eps, c, prev = e2, c2, diff
+    return eps
+
+
 def _threshold(
     I: Integrand, E: float, eps: float, condition: str, V: float
 ) -> tuple[float, float, complex, float, dict]:
@@ -276,7 +300,7 @@ def solve_gap(
     common = dict(V=V, condition=condition, method=method, params=params)
 
     # -- thresholds (linear response)
-    eps = 1e-7 * E
+    eps = _linear_amplitude(I, E)
     Vc, omega_c, chi0, noise, scan = _threshold(I, E, eps, condition, V)
     reason = ""
     if not math.isfinite(Vc):
@@ -325,7 +349,7 @@ def solve_gap(
             return math.nan, math.nan
         return V * I(D, w).real / D - 1.0, w
 
-    Ds = np.geomspace(10 * eps, 10 * E, 28)
+    Ds = np.geomspace(10 * eps, 10 * E, max(28, math.ceil(3 * math.log10(E / eps))))
     prev_g, prev_D, w_prev = None, None, omega_c
     bracket = None
     for D in Ds:

@@ -371,6 +371,11 @@ class MeanFieldModel:
         rate_diag = np.real(np.einsum("kii->ki", M))
         if np.any(rate_diag < -1e-12) or np.any(deph_r < 0):
             raise ParameterError("jumps", "a rate is negative somewhere on the momentum domain")
+        # a dephasing channel whose rate vanishes on every node adds 0 * l G l (no bit changes) at a
+        # cost of its own (e.g. the pair dephasing of Sect. III at Gamma_12 = Gamma_1 + Gamma_2): dropped
+        keep = np.any(deph_r != 0, axis=1)
+        if not keep.all():
+            deph_r, deph_l = deph_r[keep], deph_l[keep]
         return NodeData(k=k, weight=w * meas, h0=h0, hD=hD, hDb=hDb, M=M, deph_r=deph_r, deph_l=deph_l, s_coef=s_coef)
 
     def __repr__(self) -> str:

@@ -113,6 +113,24 @@ def test_bistable_in_phase_window_of_the_pumping_model():
     assert sols[0].diagnostics["slope"] > 0 > sols[1].diagnostics["slope"]
 
 
+def test_linear_response_amplitude_follows_the_nonlinear_scale_not_the_band_width():
+    """On the long line of Sect. III (``k_max = 50``) the largest energy of the block is ~6e4, so a
+    linear-response amplitude of ``1e-7`` of it (``|Delta| ~ 6e-3``) is not small against the damping:
+    ``solve_gap`` measured ``V_c = 4.625`` there.  The amplitude is now reduced until ``chi`` stops
+    changing (``keldysh.meanfield.gap._linear_amplitude``), and ``V_c`` is the paper's (Eq. (41)
+    kernel) to the quadrature tolerance of the two grids (measured 5e-6 relative)."""
+    from keldysh.models.paper import engine_model
+    from keldysh.paper import pumping as P
+
+    V = 5.0
+    m = P.PumpingModel(kmax=50.0, v_plus=0.9 * P.v_plus_bound_eq46(P.PumpingModel(kmax=50.0), V))
+    emodel, values = engine_model(m)
+    r = kd.meanfield.solve_gap(emodel, 6.0, values, condition="in-phase")
+    paper = kd.solve_gap(m, 6.0, condition="in-phase", estimate_error=False)
+    assert r.V_c == pytest.approx(paper.V_c, rel=5e-5)
+    assert r.delta > 0 and r.converged
+
+
 # ---------------------------------------------------------------------------- complete: several solutions
 @pytest.fixture(scope="module")
 def steps():
