@@ -29,9 +29,11 @@ the cross-check).  Both give the full spectrum and the residues of the response 
 field of :class:`MeanFieldStability` is the same to rounding (``docs/meanfield.md``: two orders of
 magnitude faster for the Fig. 4 model at grid orders 2 and 3).
 
-The paper's in-phase prescription (Eq. (18)) has no counterpart here: its solutions are not fixed
-points of the dynamics whenever ``Im I != 0`` (``docs/meanfield.md``), so their stability is the
-stability of the paper's projected dynamics (:func:`keldysh.paper.solvers.stability.linear_stability`).
+The paper's in-phase prescription (Eq. (18)) is linearised here only through its own dynamics: its
+solutions are not fixed points of the complete dynamics whenever ``Im I != 0`` (``docs/meanfield.md``).
+For the paper's model that is :func:`keldysh.paper.solvers.stability.linear_stability`; for any model
+the in-phase projected dynamics can be integrated (``simulate(..., projection="in-phase")``) but is
+not linearised by this module.
 """
 
 from __future__ import annotations
