@@ -16,12 +16,23 @@ import warnings
 import numpy as np
 import pytest
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # qutip warns when matplotlib is missing
-    qutip = pytest.importorskip("qutip")
-
 from keldysh.paper import fock as F
 from keldysh.paper.symbolic import master
+
+
+class _Qutip:
+    """``qutip``, imported by the first test that uses it (not at collection: every test worker
+    collects this file, and the import costs ~2.5 s); a test skips when QuTiP is missing."""
+
+    def __getattr__(self, name: str):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # qutip warns when matplotlib is missing
+            module = pytest.importorskip("qutip")
+        return getattr(module, name)
+
+
+qutip = _Qutip()
+
 
 K1, K2, MK1, MK2 = 0, 1, 2, 3
 
