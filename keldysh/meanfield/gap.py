@@ -283,7 +283,7 @@ def solve_gap(
     condition : {"complete", "in-phase"}
         Both parts of the complex self-consistency (default) or the paper's Eq. (18) prescription.
     method : {"master", "keldysh"}
-        Equations of motion (batched Kronecker solve) or ``int dw/2pi G^K`` by residues.
+        Equations of motion (batched structured solve) or ``int dw/2pi G^K`` by residues.
     order : int
         Gauss-Legendre nodes per panel (2..32).
     tol : float

@@ -255,17 +255,48 @@ def magnus_step(A0, Ar, Ai, u, D1: complex, D2: complex, h: float, filt=None, co
 
 
 def _hermite(D0: complex, d0: complex, D1: complex, d1: complex, h: float, x) -> np.ndarray:
-    """Cubic Hermite path of ``Delta`` on a step of length ``h`` at the fractions ``x``."""
-    x = np.atleast_1d(np.asarray(x, float))
-    x2, x3 = x * x, x * x * x
-    return (2 * x3 - 3 * x2 + 1) * D0 + (x3 - 2 * x2 + x) * h * d0 + (-2 * x3 + 3 * x2) * D1 + (x3 - x2) * h * d1
+    """Cubic Hermite path of ``Delta`` on a step of length ``h`` at the fractions ``x`` (a few points per
+    call in the integrators' loops: plain complex arithmetic, faster there than array operations)."""
+    out = []
+    for s in np.atleast_1d(x).tolist():
+        s2, s3 = s * s, s * s * s
+        out.append(
+            (2 * s3 - 3 * s2 + 1) * D0 + (s3 - 2 * s2 + s) * h * d0 + (-2 * s3 + 3 * s2) * D1 + (s3 - s2) * h * d1
+        )
+    return np.array(out)
 
 
 def _hermite_deriv(D0: complex, d0: complex, D1: complex, d1: complex, h: float, x) -> np.ndarray:
     """Time derivative of :func:`_hermite`."""
-    x = np.atleast_1d(np.asarray(x, float))
-    x2 = x * x
-    return ((6 * x2 - 6 * x) * D0 + (-6 * x2 + 6 * x) * D1) / h + (3 * x2 - 4 * x + 1) * d0 + (3 * x2 - 2 * x) * d1
+    out = []
+    for s in np.atleast_1d(x).tolist():
+        s2 = s * s
+        out.append(
+            ((6 * s2 - 6 * s) * D0 + (-6 * s2 + 6 * s) * D1) / h + (3 * s2 - 4 * s + 1) * d0 + (3 * s2 - 2 * s) * d1
+        )
+    return np.array(out)
+
+
+def _path_error_ratio(h: float, hp: float | None) -> float:
+    """Error of the cubic Hermite path of ``Delta`` at the Gauss points over the error of the
+    extrapolating predictor at the step end: both are ``theta^2 (theta - 1)^2 H^4 |d^4 Delta/dt^4| / 24``
+    for their own ``theta`` and ``H`` (``hp``: the previous step; ``None`` on the first step, where the
+    Taylor predictor is of lower order and a crude factor 1/4 is used)."""
+    if hp is None:
+        return 0.25
+    the = 1.0 + h / hp
+    tg = float(_GAUSS[0])
+    return (tg * tg * (1 - tg) ** 2 * h**4) / (the * the * (the - 1) ** 2 * hp**4)
+
+
+def _broyden_update(Jinv: np.ndarray, dx: np.ndarray, df: np.ndarray) -> None:
+    """Broyden's ("good") rank-one update of the inverse Jacobian ``Jinv`` (in place) of the
+    fixed-point residual of a Magnus step, from the last change ``dx`` of the unknowns and ``df`` of the
+    residual; skipped when the update is singular."""
+    v = Jinv @ df
+    den = float(dx @ v)
+    if den != 0.0 and math.isfinite(den):
+        Jinv += np.outer(dx - v, dx @ Jinv) / den
 
 
 # ----------------------------------------------------------------------------- affine form
@@ -524,25 +555,14 @@ def run_magnus(
             if not math.isfinite(fmax) or (fp is not None and fmax > 1e3 * float(np.max(np.abs(fp))) + ftol):
                 break  # a diverging quasi-Newton step: reject, restart from the plain iteration
             if fp is not None:  # Broyden's ("good") update of the inverse Jacobian of G(z) - z
-                dx, df = x - xp, f - fp
-                v = Jinv @ df
-                den = float(dx @ v)
-                if den != 0.0 and math.isfinite(den):
-                    Jinv += np.outer(dx - v, dx @ Jinv) / den
+                _broyden_update(Jinv, x - xp, f - fp)
             xp, fp = x, f
             x = x - Jinv @ f
         if not ok or not np.all(np.isfinite(Jinv)):
             Jinv = -np.eye(4)
         D1, dD1 = E1, dE1
-        # error of the Hermite path at the Gauss points, from the extrapolating predictor's error
-        # at the step end (both theta^2 (theta - 1)^2 H^4 |d^4 Delta/dt^4| / 24 for their theta, H)
         scale = at + rtol * max(abs(D), abs(D1), coh)
-        if prev is None:
-            ratio = 0.25  # the Taylor predictor is of lower order: a crude factor, first step only
-        else:
-            the = 1.0 + h / hp
-            tg = _GAUSS[0]
-            ratio = (tg * tg * (1 - tg) ** 2 * h**4) / (the * the * (the - 1) ** 2 * hp**4)
+        ratio = _path_error_ratio(h, None if prev is None else hp)
         err = ratio * abs(D1 - D1p) / scale if scale > 0 else 0.0
         if not ok:
             err = max(err, 4.0)

@@ -11,35 +11,19 @@ import math
 
 import numpy as np
 
-from keldysh.meanfield.magnus import _TAYLOR, expm_batched  # noqa: F401 (the one copy, re-exported)
+from keldysh.meanfield.magnus import (  # noqa: F401 (the one copy of each, re-exported)
+    _FTOL_FACTOR,
+    _GAUSS,
+    _RESCALE,
+    _SQ3,
+    _TAYLOR,
+    _broyden_update,
+    _hermite,
+    _hermite_deriv,
+    _path_error_ratio,
+    expm_batched,
+)
 from keldysh.paper.solvers.dynamics.runtime import _early_stop
-
-_SQ3 = math.sqrt(3.0)
-_RESCALE = 1e150  # underflow guard of the pairing sector (Magnus integrator)
-_FTOL_FACTOR = 0.2  # fixed-point tolerance of a Magnus step, in units of (atol + rtol |Delta|)
-_GAUSS = (0.5 - _SQ3 / 6.0, 0.5 + _SQ3 / 6.0)
-
-
-def _hermite(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th) -> np.ndarray:
-    """Cubic Hermite interpolant of ``Delta`` on a step of length ``h`` at fractions ``th``."""
-    out = []
-    for x in np.atleast_1d(th).tolist():  # a few scalars: plain complex arithmetic
-        x2, x3 = x * x, x * x * x
-        out.append(
-            (2 * x3 - 3 * x2 + 1) * D0 + (x3 - 2 * x2 + x) * h * d0 + (-2 * x3 + 3 * x2) * D1 + (x3 - x2) * h * d1
-        )
-    return np.array(out)
-
-
-def _hermite_deriv(D0: complex, d0: complex, D1: complex, d1: complex, h: float, th) -> np.ndarray:
-    """Time derivative of :func:`_hermite`."""
-    out = []
-    for x in np.atleast_1d(th).tolist():
-        x2 = x * x
-        out.append(
-            ((6 * x2 - 6 * x) * D0 + (-6 * x2 + 6 * x) * D1) / h + (3 * x2 - 4 * x + 1) * d0 + (3 * x2 - 2 * x) * d1
-        )
-    return np.array(out)
 
 
 def _run_magnus(A0, Ar, Ai, K, u0, t_max, opts, delta_of, rec, check_state, bar, delta_linear=0.0):
@@ -153,26 +137,14 @@ def _run_magnus(A0, Ar, Ai, K, u0, t_max, opts, delta_of, rec, check_state, bar,
             if not math.isfinite(fmax) or (fp is not None and fmax > 1e3 * float(np.max(np.abs(fp))) + ftol):
                 break  # a diverging quasi-Newton step: reject, restart from the plain iteration
             if fp is not None:
-                dx, df = x - xp, f - fp
-                v = Jinv @ df
-                den = float(dx @ v)
-                if den != 0.0 and math.isfinite(den):
-                    Jinv += np.outer(dx - v, dx @ Jinv) / den
+                _broyden_update(Jinv, x - xp, f - fp)
             xp, fp = x, f
             x = x - Jinv @ f
         if not ok or not np.all(np.isfinite(Jinv)):
             Jinv = -np.eye(4)
         D1, dD1 = E1, dE1
-        # Error of the cubic Hermite path of Delta at the Gauss points, estimated from the
-        # (larger, same-order) error of the extrapolating predictor at the step end: both are
-        # theta^2 (theta - 1)^2 H^4 |d^4 Delta/dt^4| / 24 for their own theta and H.
         scale = atol + rtol * max(abs(D), abs(D1), coh)
-        if prev is None:
-            ratio = 0.25  # the Taylor predictor is of lower order: a crude factor, first step only
-        else:
-            the = 1.0 + h / hp
-            tg = _GAUSS[0]
-            ratio = (tg * tg * (1 - tg) ** 2 * h**4) / (the * the * (the - 1) ** 2 * hp**4)
+        ratio = _path_error_ratio(h, None if prev is None else hp)  # Hermite path vs predictor error
         err = ratio * abs(D1 - D1p) / scale if scale > 0 else 0.0
         if not ok:
             err = max(err, 4.0)
