@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from keldysh.errors import (
     ParameterError,
@@ -296,14 +296,41 @@ class LaserModel:
             return S_d * q ** (self.d - 1) / (2.0 * math.pi) ** self.d
         return np.full_like(q, self.q_weight)
 
-    def gap_methods(self) -> dict[str, str]:
-        """Gap-equation kernels available for this model (first = default)."""
-        return {
-            "master": "keldysh.paper.solvers.gap:kernel_master",
-            "eq19": "keldysh.paper.solvers.gap:kernel_eq19",
-            "keldysh": "keldysh.paper.solvers.saddle:kernel_keldysh",
-            "keldysh-eq55": "keldysh.paper.solvers.saddle:kernel_eq55",
-        }
+    def gap_methods(self) -> dict[str, Any]:
+        """Gap-equation kernels of Eq. (18) for this model, by name (first = default): the exact
+        populations (Eqs. (10)-(12)), those of Eq. (13) (Eq. (19)), the Keldysh saddle point to all
+        orders (Eqs. (51)-(53)) and its two-ring truncation (Eq. (55))."""
+        # imported here, not at the top: `import keldysh` (which defines the presets) stays free of
+        # SciPy; the solvers never import this module at import time, so there is no cycle to hide
+        from keldysh.paper.solvers.gap import kernel_eq19, kernel_master
+        from keldysh.paper.solvers.saddle import kernel_eq55, kernel_keldysh
+
+        return {"master": kernel_master, "eq19": kernel_eq19, "keldysh": kernel_keldysh, "keldysh-eq55": kernel_eq55}
+
+    def sign_rule_note(self) -> str:
+        """The paper's sign rule, Eq. (21), for messages ("" without a curvature ``kappa_+``)."""
+        if self.kappa_plus == 0:
+            return ""
+        return (
+            f"Eq. (21): sgn V = sgn(gamma2 - gamma1) * sgn(kappa_+) = "
+            f"{int(math.copysign(1, self.gamma2 - self.gamma1)) if self.gamma2 != self.gamma1 else 0:+d} * "
+            f"{int(math.copysign(1, self.kappa_plus)):+d} in the paper's limit"
+        )
+
+    def threshold_note(self) -> str:
+        """Which printed threshold the numerical ``V_c`` corresponds to (Eq. (22))."""
+        return "Eq. (22) at this cutoff"
+
+    #: Eq. (18) fixes ``|Delta|`` as well as ``V_c`` for this model
+    THRESHOLD_ONLY: ClassVar[bool] = False
+
+    def vanishing_cause(self) -> str:
+        """The exact cause of a vanishing kernel at ``Delta = 0`` that rounding would hide ("" if none)."""
+        if self.Omega == 0:
+            return NO_DRIVE
+        if self.v_plus == 0 and self.kappa_plus == 0 and not self.isotropic:
+            return FLAT_PAIR_ENERGY
+        return ""
 
     # ------------------------------------------------------------------ derived
     @property
@@ -425,6 +452,16 @@ def fermi(e, T: float):
 
 _COMBOS = {"v_minus", "v_plus", "kappa_plus", "kappa_minus", "Gamma", "gamma2", "gamma1"}
 
+#: exact causes of a vanishing in-phase kernel at ``Delta = 0`` (``vanishing_cause`` of the models)
+NO_DRIVE = (
+    "there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. (11)), so the "
+    "kernel vanishes and V_c is infinite"
+)
+FLAT_PAIR_ENERGY = (
+    "the pair energy E = Etilde_1 + Etilde_2 vanishes identically (v_+ = kappa_+ = 0): the in-phase kernel "
+    "x E/(E^2 + Gamma^2) (Eq. (18)) is zero and V_c is infinite"
+)
+
 
 class NearResonanceMeasure:
     """Shared part of the model protocol for models reduced to the line ``|q| <= kmax``.
@@ -432,6 +469,13 @@ class NearResonanceMeasure:
     Needs fields ``kmax``, ``N0`` (or None) and a ``v_minus`` attribute: the measure is
     ``(dk) = N0 |v_-| dq`` with the paper's ``N0 |v_-| = 1/(2 pi)`` by default (Sect. II.C).
     """
+
+    #: the model fixes ``|Delta|`` too (``False``) or only ``V_c`` and the sign rule (``True``)
+    THRESHOLD_ONLY: ClassVar[bool] = False
+
+    def vanishing_cause(self) -> str:
+        """The exact cause of a vanishing kernel at ``Delta = 0`` that rounding would hide ("" if none)."""
+        return FLAT_PAIR_ENERGY if self.v_plus == 0 and self.kappa_plus == 0 else ""
 
     @property
     def q_weight(self) -> float:

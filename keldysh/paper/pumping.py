@@ -210,9 +210,9 @@ class PumpingModel(NearResonanceMeasure):
         f2 = fermi(E2m - self.mu2, self.T)
         return {"E": E1 + E2m, "E1": E1, "E2m": E2m, "f1": f1, "f2": f2, "N": f1 + f2 - 1.0}
 
-    def gap_methods(self) -> dict[str, str]:
+    def gap_methods(self) -> dict[str, Callable]:
         """``"exact"``: the derived Eq. (41) (default); ``"printed"``: Eq. (41) as printed."""
-        return {"exact": "keldysh.paper.pumping:kernel_exact", "printed": "keldysh.paper.pumping:kernel_printed"}
+        return {"exact": kernel_exact, "printed": kernel_printed}
 
     def sign_rule_note(self) -> str:
         """The paper's sign rule for this model, for messages (Eq. (43))."""

@@ -30,10 +30,10 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from keldysh.errors import ParameterError, check_finite, check_magnitude, check_positive
-from keldysh.paper.params import NearResonanceMeasure
+from keldysh.paper.params import NO_DRIVE, NearResonanceMeasure
 
 __all__ = [
     "ThreeBandModel",
@@ -108,7 +108,7 @@ class ThreeBandModel(NearResonanceMeasure):
     name: str = field(default="threeband", compare=False)
 
     #: the Appendix fixes V_c and the sign rule, not ``|Delta|`` (see the module docstring)
-    THRESHOLD_ONLY = True
+    THRESHOLD_ONLY: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         from keldysh.errors import check_nonnegative
@@ -168,16 +168,17 @@ class ThreeBandModel(NearResonanceMeasure):
         E = self.v_plus * q + self.kappa_plus * q**2
         return {"E": E, "eps": eps, "x": population_deviation(self, eps)}
 
-    def gap_methods(self) -> dict[str, str]:
+    def gap_methods(self) -> dict[str, Callable]:
         """``"appendix"``: Eq. (A13) with the derived populations (default); ``"large-rabi"``: ``Omega -> oo``."""
-        return {
-            "appendix": "keldysh.paper.threeband:kernel_appendix",
-            "large-rabi": "keldysh.paper.threeband:kernel_large_rabi",
-        }
+        return {"appendix": kernel_appendix, "large-rabi": kernel_large_rabi}
 
     def sign_rule_note(self) -> str:
         """The paper's sign rule for this model, for messages (Eq. (A14))."""
         return f"Eq. (A14): sgn V = sgn(kappa_+) = {sign_rule_eq_a14(self):+d}"
+
+    def vanishing_cause(self) -> str:
+        """The exact cause of a vanishing kernel at ``Delta = 0`` ("" if none): no drive, or a flat pair energy."""
+        return NO_DRIVE if self.Omega == 0 else super().vanishing_cause()
 
     def threshold_note(self) -> str:
         """Which printed threshold the numerical V_c corresponds to (Eq. (A15) in the large-Rabi limit)."""

@@ -140,7 +140,7 @@ def paper_gap_group(
     hi = np.full(n, np.nan)
     below = ~wrong & (np.abs(Vs) <= V_c)
     if below.any():  # the single call's scan for a finite-|Delta| branch below threshold
-        ds = np.geomspace(1e-4, 1e3, 57) * getattr(model, "Gamma", 1.0)
+        ds = np.geomspace(1e-4, 1e3, 57) * model.Gamma
         Ids = integral(ds)
         for i in np.flatnonzero(below):
             vals = 1.0 + Vs[i] * Ids
@@ -153,7 +153,7 @@ def paper_gap_group(
             else:
                 lo[i], hi[i] = ds[neg[-1]], ds[neg[-1] + 1]
     above = ~wrong & ~below
-    if above.any() and getattr(model, "THRESHOLD_ONLY", False):
+    if above.any() and model.THRESHOLD_ONLY:
         for i in np.flatnonzero(above):
             out["reason"][i] = (
                 f"above threshold (|V| = {abs(Vs[i]):g} > V_c = {V_c:.6g}), but this model fixes only the "
@@ -161,7 +161,7 @@ def paper_gap_group(
             )
         above[:] = False
     if above.any():  # the single call's bracket: [0, G], then [4^(j-1) G, 4^j G] until F(hi) >= 0
-        G = max(getattr(model, "Gamma", 1.0), 1e-300)
+        G = max(model.Gamma, 1e-300)
         his = G * 4.0 ** np.arange(201)
         Ih = np.full(his.size, np.nan)
         todo = np.flatnonzero(above)

@@ -22,12 +22,11 @@ exists only if ``sgn V = -sgn int g(k; 0)`` -- the sign rule of Eq. (21),
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from scipy.optimize import brentq
@@ -36,9 +35,51 @@ from keldysh.errors import ParameterError, check_finite, shown
 from keldysh.paper.quadrature import MomentumGrid, momentum_grid
 from keldysh.results import ResultMixin, _num
 
-__all__ = ["GapResult", "solve_gap", "critical_coupling", "gap_sweep", "kernel_master", "kernel_eq19", "get_kernel"]
+__all__ = [
+    "GapResult",
+    "GapModel",
+    "solve_gap",
+    "critical_coupling",
+    "gap_sweep",
+    "kernel_master",
+    "kernel_eq19",
+    "get_kernel",
+]
 
 Kernel = Callable[[Any, MomentumGrid, float], np.ndarray]
+
+
+@runtime_checkable
+class GapModel(Protocol):
+    """What the paper's in-phase solver needs of a model (:class:`keldysh.paper.params.LaserModel`,
+    :class:`keldysh.paper.pumping.PumpingModel`, :class:`keldysh.paper.threeband.ThreeBandModel`).
+
+    * ``grid_domain()`` and ``grid_fields(q)``: the momentum window and the fields on the nodes
+      (:func:`keldysh.paper.quadrature.momentum_grid`);
+    * ``gap_methods()``: the kernels of Eq. (18) by name (the first the default), each a callable
+      ``kernel(model, grid, |Delta|) -> array`` over the nodes;
+    * ``sign_rule_note()``: the paper's sign rule for this model ("" when it has none), for messages;
+    * ``threshold_note()``: which printed threshold the numerical ``V_c`` corresponds to;
+    * ``vanishing_cause()``: the exact cause of a vanishing kernel at ``Delta = 0`` ("" if none);
+    * ``THRESHOLD_ONLY``: whether the model fixes only ``V_c`` and the sign, not ``|Delta|``;
+      ``Gamma`` (the scale of ``|Delta|`` for the root search) and ``kmax``.
+    """
+
+    def grid_domain(self) -> tuple[float, float]: ...
+
+    def grid_fields(self, q: Any) -> dict[str, Any]: ...
+
+    def gap_methods(self) -> dict[str, Kernel]: ...
+
+    def sign_rule_note(self) -> str: ...
+
+    def threshold_note(self) -> str: ...
+
+    def vanishing_cause(self) -> str: ...
+
+    THRESHOLD_ONLY: bool
+    Gamma: float
+    kmax: float
 
 
 # ------------------------------------------------------------------------------ kernels
@@ -81,21 +122,18 @@ def kernel_eq19(model: Any, grid: MomentumGrid, delta: float) -> np.ndarray:
     return _population_kernel("eq13", model, grid, delta)
 
 
-def get_kernel(model: Any, method: str | None) -> tuple[str, Kernel]:
+def get_kernel(model: GapModel, method: str | None) -> tuple[str, Kernel]:
     """Resolve a method name to its kernel for this model (``None``: the model's default)."""
-    methods: dict[str, str] = model.gap_methods()
+    if not isinstance(model, GapModel):
+        raise ParameterError("model", f"must be a model of the paper (got {type(model).__name__})")
+    methods = model.gap_methods()
     if method is None:
         method = next(iter(methods))
     if not isinstance(method, str) or method not in methods:
         raise ParameterError(
             "method", f"unknown method {shown(method)} for this model; choose one of {', '.join(methods)}"
         )
-    mod_name, fn_name = methods[method].split(":")
-    try:
-        mod = importlib.import_module(mod_name)
-    except ImportError as exc:  # pragma: no cover - only while a route is missing
-        raise ParameterError("method", f"method {method!r} is not available: {exc}") from None
-    return method, getattr(mod, fn_name)
+    return method, methods[method]
 
 
 # ------------------------------------------------------------------------------ result
@@ -191,18 +229,12 @@ class GapResult(ResultMixin):
 def _sign_rule_text(model: Any, need: int) -> str:
     word = "attractive (V > 0)" if need > 0 else "repulsive (V < 0)"
     txt = f"no superconducting solution: sgn V must equal {need:+d}, i.e. the coupling must be {word}"
-    if hasattr(model, "sign_rule_note"):
-        return f"{txt} ({model.sign_rule_note()})"
-    if hasattr(model, "gamma1") and hasattr(model, "kappa_plus") and model.kappa_plus != 0:
-        txt += (
-            f" (Eq. (21): sgn V = sgn(gamma2 - gamma1) * sgn(kappa_+) = "
-            f"{int(np.sign(model.gamma2 - model.gamma1)):+d} * {int(np.sign(model.kappa_plus)):+d} in the paper's limit)"
-        )
-    return txt
+    note = model.sign_rule_note()
+    return f"{txt} ({note})" if note else txt
 
 
-def _threshold_note(model: Any) -> str:
-    return model.threshold_note() if hasattr(model, "threshold_note") else "Eq. (22) at this cutoff"
+def _threshold_note(model: GapModel) -> str:
+    return model.threshold_note()
 
 
 def solve_gap(
@@ -299,7 +331,7 @@ def solve_gap(
     if abs(V) <= V_c:
         # Below threshold the Delta = 0 test is negative, but a finite-|Delta| branch can still
         # exist when the kernel is not monotonic (v_+ != 0, Eqs. (25)/(46)): scan for it.
-        hit = _scan_finite_branch(F, getattr(model, "Gamma", 1.0)) if scan_bistable else None
+        hit = _scan_finite_branch(F, model.Gamma) if scan_bistable else None
         if hit is None:
             return done(
                 0.0,
@@ -314,14 +346,14 @@ def solve_gap(
         )
         diag.update(iterations=info.iterations, function_calls=info.function_calls, residual=F(root))
         return done(root, bool(info.converged), "")
-    if getattr(model, "THRESHOLD_ONLY", False):
+    if model.THRESHOLD_ONLY:
         return done(
             0.0,
             True,
             f"above threshold (|V| = {abs(V):g} > V_c = {V_c:.6g}), but this model fixes only the "
             f"threshold and the sign, not |Delta| ({_threshold_note(model)})",
         )
-    lo, hi = 0.0, max(getattr(model, "Gamma", 1.0), 1e-300)
+    lo, hi = 0.0, max(model.Gamma, 1e-300)
     it = 0
     while F(hi) < 0:
         lo, hi = hi, hi * 4.0
@@ -342,38 +374,18 @@ def solve_gap(
     return done(root, converged, "")
 
 
-def _identically_zero(model: Any, grid: MomentumGrid) -> bool:
+def _identically_zero(model: GapModel, grid: MomentumGrid) -> bool:
     """Exact causes of a vanishing kernel that round-off would hide (x = 0 without drive, E = 0)."""
-    no_drive = getattr(model, "Omega", None) == 0
-    flat_E = (
-        getattr(model, "v_plus", None) == 0
-        and getattr(model, "kappa_plus", None) == 0
-        and not getattr(model, "isotropic", False)
-    )
-    return grid.size == 0 or no_drive or flat_E
+    return grid.size == 0 or bool(model.vanishing_cause())
 
 
-def _vanishing_reason(model: Any, grid: MomentumGrid, I0_abs: float) -> str:
+def _vanishing_reason(model: GapModel, grid: MomentumGrid, I0_abs: float) -> str:
     """Why the kernel at |Delta| = 0 integrates to zero (V_c is infinite): the exact cause."""
     if grid.size == 0:
-        return (
-            f"the momentum window is empty at the quadrature's resolution (kmax = {getattr(model, 'kmax', float('nan')):g}); "
-            "V_c is infinite"
-        )
-    if getattr(model, "Omega", None) == 0:
-        return (
-            "there is no drive (Omega = 0): the populations stay at the reservoirs' (x = 0, Eq. (11)), so the "
-            "kernel vanishes and V_c is infinite"
-        )
-    if (
-        getattr(model, "v_plus", None) == 0
-        and getattr(model, "kappa_plus", None) == 0
-        and not getattr(model, "isotropic", False)
-    ):
-        return (
-            "the pair energy E = Etilde_1 + Etilde_2 vanishes identically (v_+ = kappa_+ = 0): the in-phase kernel "
-            "x E/(E^2 + Gamma^2) (Eq. (18)) is zero and V_c is infinite"
-        )
+        return f"the momentum window is empty at the quadrature's resolution (kmax = {model.kmax:g}); V_c is infinite"
+    cause = model.vanishing_cause()
+    if cause:
+        return cause
     if I0_abs == 0:
         return "the gap kernel vanishes identically (no population inversion, Eq. (11)); V_c is infinite"
     return "the gap kernel integrates to zero (its positive and negative parts cancel); V_c is infinite"

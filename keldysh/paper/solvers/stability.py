@@ -330,7 +330,7 @@ def linear_stability(
         growth_rate=growth,
         oscillation=osc,
         slowest_decay_time=slowest,
-        params=model.to_dict() if hasattr(model, "to_dict") else {},
+        params=model.to_dict(),
         diagnostics={
             "nodes": int(N),
             "dimension": int(6 * N),

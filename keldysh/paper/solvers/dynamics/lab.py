@@ -183,7 +183,7 @@ def simulate_lab(
     wall0 = time.perf_counter()
     V, t_max, seed = _validate_common(model, V, t_max, seed, projection)
     if omega0 is None:
-        omega0 = getattr(model, "omega0", None)
+        omega0 = model.omega0
     if omega0 is None:
         raise ParameterError("omega0", "the lab frame needs the laser frequency omega0 (argument or model.omega0)")
     omega0 = check_positive("omega0", omega0)
@@ -192,7 +192,7 @@ def simulate_lab(
     opts = DynamicsOptions.make(options)
     if opts.method in MAGNUS_METHODS + ("auto",):
         opts = replace(opts, method="DOP853")
-    if getattr(model, "omega0", None) != omega0 and hasattr(model, "replace"):
+    if model.omega0 != omega0:
         model = model.replace(omega0=omega0)
     if grid is None:
         grid = momentum_grid(model, order=opts.order)
@@ -239,7 +239,7 @@ def simulate_lab(
         frame="lab",
         t_max=t_max,
         options=opts,
-        params=model.to_dict() if hasattr(model, "to_dict") else {},
+        params=model.to_dict(),
         diagnostics=diag,
         t_converged=t_converged(times, np.abs(D)),
     )

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from keldysh.errors import ParameterError, check_finite, check_magnitude, check_positive, shown
+from keldysh.paper.params import LaserModel
 from keldysh.paper.solvers.dynamics.options import PROJECTIONS, DynamicsOptions
 from keldysh.paper.solvers.dynamics.state import nambu_eigenvalues
 from keldysh.progress import interactive as _interactive  # noqa: F401  (re-exported)
@@ -59,9 +60,8 @@ def _validate_common(model: Any, V: float, t_max: float, seed: Any, projection: 
         raise ParameterError("seed", f"must be finite (got {shown(seed)})")
     if not isinstance(projection, str) or projection not in PROJECTIONS:
         raise ParameterError("projection", f"must be one of {', '.join(PROJECTIONS)} (got {shown(projection)})")
-    for attr in ("Omega", "Gamma1", "Gamma2", "Gamma"):
-        if not hasattr(model, attr):
-            raise ParameterError("model", f"needs attribute {attr!r} (a LaserModel)")
+    if not isinstance(model, LaserModel):
+        raise ParameterError("model", f"must be a LaserModel (got {type(model).__name__})")
     return V, t_max, seed
 
 

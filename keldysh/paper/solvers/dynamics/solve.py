@@ -203,7 +203,7 @@ def simulate_many(
                 frame="rotating",
                 t_max=t_max,
                 options=opts,
-                params=model.to_dict() if hasattr(model, "to_dict") else {},
+                params=model.to_dict(),
                 diagnostics=diag,
                 t_converged=t_converged(times, np.abs(D)),
             )
