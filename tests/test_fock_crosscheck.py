@@ -228,7 +228,9 @@ def _engine(M, h, g, jumps):
 
 
 @pytest.mark.slow
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, database=None)
+# 3 random systems (each an exact symbolic derivation, ~1.5 s), three states each; the fixed four-mode
+# example below adds a fourth system with a negative control
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, database=None)
 @given(quadratic_lindbladians())
 def test_generic_bilinear_eoms_match_fock_lindbladian(system):
     """Engine EOMs == tr(O L[rho]) for random quadratic Lindbladians and random states (Eq. (5))."""
