@@ -93,3 +93,32 @@ def test_concurrent_processes_derive_an_entry_once(fresh_cache):
     assert all(p.returncode == 0 for p in procs)
     assert log.read_text().count("derived") == 1
     assert [o[0] for o in outs] == ["False", "True"] and outs[0][1] == outs[1][1]
+
+
+def test_first_call_of_a_compiled_kernel_is_locked(monkeypatch, tmp_path):
+    """keldysh._jit.first_call_locked: the first call of a process runs under the kernel's lock file
+    (held: a second holder cannot take it meanwhile), later calls call the kernel directly."""
+    import fcntl
+
+    from keldysh import _jit
+
+    monkeypatch.setattr(_jit.tempfile, "gettempdir", lambda: str(tmp_path))
+    seen = []
+
+    def source(x):
+        return x + 1
+
+    def kernel(x):
+        with open(wrapped._lock_path, "a+") as fh:  # is the lock held while the kernel runs?
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+                seen.append("free")
+            except OSError:
+                seen.append("held")
+        return source(x)
+
+    wrapped = _jit.first_call_locked(kernel, source)
+    assert wrapped._lock_path.startswith(str(tmp_path)) and "source" in wrapped._lock_path
+    assert wrapped(1) == 2 and wrapped(2) == 3
+    assert seen == ["held", "free"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from keldysh._jit import first_call_locked
+
 __all__ = ["bilinear_rhs", "bilinear_rhs_numpy", "HAVE_NUMBA"]
 
 try:  # pragma: no cover - whichever branch is installed
@@ -42,7 +44,7 @@ def _rhs_loop(G, K0, hD, hDb, M, D, out):  # pragma: no cover - compiled
 
 
 if HAVE_NUMBA:  # pragma: no cover
-    _rhs_compiled = njit(cache=True, nogil=True)(_rhs_loop)
+    _rhs_compiled = first_call_locked(njit(cache=True, nogil=True)(_rhs_loop), _rhs_loop)
 
 
 def bilinear_rhs(G, K0, hD, hDb, M, D):

@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 
+from keldysh._jit import first_call_locked
 from keldysh.meanfield.model import NodeData
 from keldysh.meanfield.numeric import kernel, nambu_basis
 
@@ -224,7 +225,7 @@ def _step_loop(A0, Ar, Ai, u, d1r, d1i, d2r, d2i, h, filt, use_comm, theta, out)
 
 if HAVE_NUMBA:  # pragma: no cover
     _mm = njit(cache=True, nogil=True, fastmath=True, inline="always")(_mm)
-    _step_compiled = njit(cache=True, nogil=True, fastmath=True)(_step_loop)
+    _step_compiled = first_call_locked(njit(cache=True, nogil=True, fastmath=True)(_step_loop), _step_loop)
 
 
 def magnus_step(A0, Ar, Ai, u, D1: complex, D2: complex, h: float, filt=None, compiled: bool | None = None):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from keldysh._jit import first_call_locked
+
 __all__ = ["roots", "roots_numpy", "rational_integral", "HAVE_NUMBA"]
 
 try:  # pragma: no cover - exercised by whichever branch is installed
@@ -124,7 +126,7 @@ def _roots_loop(P, Q, w, Vs, lo, hi, flo, fhi, rtol, x, ok):  # pragma: no cover
 
 
 if HAVE_NUMBA:  # pragma: no cover
-    _roots_compiled = njit(cache=True, nogil=True)(_roots_loop)
+    _roots_compiled = first_call_locked(njit(cache=True, nogil=True)(_roots_loop), _roots_loop)
 
 
 def roots_numpy(P, Q, w, Vs, lo, hi, flo, fhi, rtol: float) -> tuple[np.ndarray, np.ndarray]:

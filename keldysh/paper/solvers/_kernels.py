@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from keldysh._jit import first_call_locked
+
 __all__ = ["AffineRHS", "affine_rhs_numpy", "HAVE_NUMBA"]
 
 try:  # pragma: no cover - exercised by whichever branch is installed
@@ -45,7 +47,9 @@ def _affine_rhs_loop(U, Kr, Ki, A0, Ar, Ai, out):  # pragma: no cover - compiled
 
 
 if HAVE_NUMBA:  # pragma: no cover
-    _affine_rhs_compiled = njit(cache=True, fastmath=False, nogil=True)(_affine_rhs_loop)
+    _affine_rhs_compiled = first_call_locked(
+        njit(cache=True, fastmath=False, nogil=True)(_affine_rhs_loop), _affine_rhs_loop
+    )
 
 
 def affine_rhs_numpy(U, K, A0, Ar, Ai):
@@ -181,7 +185,9 @@ def _magnus_step_loop(A0, Ar, Ai, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out)
 
 if HAVE_NUMBA:  # pragma: no cover
     _mm7 = njit(cache=True, nogil=True, fastmath=True, inline="always")(_mm7)
-    _magnus_step_compiled = njit(cache=True, nogil=True, fastmath=True)(_magnus_step_loop)
+    _magnus_step_compiled = first_call_locked(
+        njit(cache=True, nogil=True, fastmath=True)(_magnus_step_loop), _magnus_step_loop
+    )
 
 
 class MagnusStep:
