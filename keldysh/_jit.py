@@ -10,44 +10,16 @@ compiles and stores, the others wait and then load.  Later calls go straight to 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import inspect
 import os
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
+from keldysh.fileio import polled_lock
+
 __all__ = ["first_call_locked"]
-
-
-@contextlib.contextmanager
-def _lock(path: str, wait: float = 300.0) -> Iterator[None]:
-    """Advisory lock on ``path`` (polled, given up after ``wait`` seconds; none without ``fcntl``)."""
-    try:
-        import fcntl
-
-        fh = open(path, "a+")
-    except (ImportError, OSError):
-        yield
-        return
-    with fh:
-        deadline = time.monotonic() + wait
-        held = False
-        while not held:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held = True
-            except OSError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            if held:
-                fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class _FirstCallLocked:
@@ -68,7 +40,7 @@ class _FirstCallLocked:
     def __call__(self, *args: Any) -> Any:
         if self._ready:
             return self._kernel(*args)
-        with _lock(self._lock_path):
+        with polled_lock(self._lock_path, wait=300.0):
             out = self._kernel(*args)
         self._ready = True
         return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,3 +60,36 @@ def locked(folder: Path | str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def polled_lock(path: Path | str, wait: float = 60.0) -> Iterator[bool]:
+    """An advisory lock on the file ``path``, polled every 50 ms and given up after ``wait`` seconds.
+
+    Yields whether the lock is held: a holder that never releases (or waits for the caller in turn)
+    costs at most ``wait`` seconds, never a deadlock.  No lock (``False``) where ``fcntl`` is missing
+    or the file cannot be opened; the caller's work then simply runs unlocked.
+    """
+    try:
+        import fcntl
+
+        fh = open(path, "a+")
+    except (ImportError, OSError):
+        yield False
+        return
+    with fh:
+        deadline = time.monotonic() + wait
+        held = False
+        while not held:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(fh, fcntl.LOCK_UN)

@@ -10,13 +10,11 @@ can print where a number comes from.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import hashlib
 import json
 import os
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -313,39 +311,17 @@ def _build(
     return _generate(name, expr_fn, args_fn, modules, cse, meta_fn, expr, args, None)
 
 
-@contextlib.contextmanager
-def _key_lock(path: Path, wait: float = 60.0) -> Iterator[None]:
-    """An advisory lock on ``path.lock`` for the derivation of one cache entry.
+def _key_lock(path: Path, wait: float = 60.0):
+    """An advisory lock on ``path.lock`` for the derivation of one cache entry (:func:`keldysh.fileio.polled_lock`:
+    a derivation that needs another entry held by a process that waits for this one proceeds unlocked
+    after ``wait`` seconds instead of deadlocking)."""
+    from keldysh.fileio import polled_lock
 
-    Polled (never blocks for more than ``wait`` seconds: a derivation that needs another entry
-    held by a process that waits for this one proceeds unlocked after that time instead of
-    deadlocking); no lock where ``fcntl`` or the folder is missing.
-    """
     try:
-        import fcntl
-
         path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path.with_suffix(".lock"), "a+")
-    except (ImportError, OSError):
-        yield
-        return
-    with fh:
-        deadline = time.monotonic() + wait
-        held = False
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held = True
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            if held:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        pass
+    return polled_lock(path.with_suffix(".lock"), wait)
 
 
 def _generate(
