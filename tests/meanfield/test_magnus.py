@@ -22,6 +22,7 @@ import scipy.linalg as sla
 import keldysh as kd
 from keldysh.errors import ParameterError
 from keldysh.meanfield import magnus as mg
+from keldysh.meanfield import magnus_step as ms
 from keldysh.meanfield.numeric import covariance_master, kernel, rhs
 from keldysh.meanfield.quadrature import build_grid
 
@@ -87,8 +88,8 @@ def test_compiled_step_equals_numpy_twin():
         A0 *= np.geomspace(0.01, 30, N)[:, None, None]
         u = rng.normal(size=(N, n1 - 1))
         filt = rng.uniform(0, 0.01, N)
-        ref = mg.magnus_step(A0, Ar, Ai, u, 0.1 + 0.2j, -0.1j, 0.3, filt, compiled=False)
-        got = mg.magnus_step(A0, Ar, Ai, u, 0.1 + 0.2j, -0.1j, 0.3, filt, compiled=True)
+        ref = ms.magnus_step(A0, Ar, Ai, u, 0.1 + 0.2j, -0.1j, 0.3, filt, compiled=False)
+        got = ms.magnus_step(A0, Ar, Ai, u, 0.1 + 0.2j, -0.1j, 0.3, filt, compiled=True)
         np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
 
 
@@ -99,7 +100,7 @@ def test_expm_batched_per_matrix_matches_scipy():
     A = rng.normal(size=(20, 7, 7)) * np.geomspace(0.01, 60, 20)[:, None, None]
     ref = np.array([sla.expm(a) for a in A])
     for per in (False, True):
-        got = mg.expm_batched(A, per_matrix=per)
+        got = ms.expm_batched(A, per_matrix=per)
         err = np.abs(got - ref).max(axis=(1, 2)) / np.abs(ref).max(axis=(1, 2))
         assert err.max() < 1e-9
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from keldysh.meanfield.magnus import (  # noqa: F401 (the one copy of each, re-exported)
+from keldysh.meanfield.magnus_step import (  # noqa: F401 (the one copy of each, re-exported)
     _FTOL_FACTOR,
     _GAUSS,
     _RESCALE,
