@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from keldysh.errors import ParameterError, check_positive
-from keldysh.paper.solvers.dynamics.analysis import t_converged
 from keldysh.paper.solvers.dynamics.options import MAGNUS_METHODS, DynamicsOptions
 from keldysh.paper.solvers.dynamics.result import DynamicsResult
 from keldysh.paper.solvers.dynamics.rhs import _to_real, lab_rhs_func
@@ -223,23 +222,17 @@ def simulate_lab(
         averaging_window=window,
         early_stop=bool(t_end < t_max),
     )
-    diag["physical"] = bool(diag["nambu_min_eig"] > -1e-6 and diag["nambu_max_eig"] < 1 + 1e-6)
-    return DynamicsResult(
-        times=times,
-        Delta=D,
-        q=np.asarray(grid.q),
-        w=np.asarray(grid.w),
-        s21=u[:, 4] + 1j * u[:, 5],
-        n11=u[:, 0].copy(),
-        n22=u[:, 1].copy(),
-        n21=u[:, 2] + 1j * u[:, 3],
+    return DynamicsResult.from_run(
+        times,
+        D,
+        grid,
+        u,
+        model,
         V=V,
         seed=seed,
         projection=projection,
         frame="lab",
         t_max=t_max,
         options=opts,
-        params=model.to_dict(),
         diagnostics=diag,
-        t_converged=t_converged(times, np.abs(D)),
     )

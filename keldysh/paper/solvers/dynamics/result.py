@@ -128,6 +128,50 @@ class DynamicsResult(ArrayResultMixin):
         ax.set_ylabel(r"$|\Delta(t)|$")
         return ax
 
+    @classmethod
+    def from_run(
+        cls,
+        times: np.ndarray,
+        D: np.ndarray,
+        grid: Any,
+        u: np.ndarray,
+        model: Any,
+        *,
+        V: float,
+        seed: complex,
+        projection: str,
+        frame: str,
+        t_max: float,
+        options: DynamicsOptions,
+        diagnostics: dict[str, Any],
+    ) -> DynamicsResult:
+        """The result of a run: the final state ``u`` (columns ``n11, n22, Re/Im n21, Re/Im s21``)
+        on ``grid``, ``Delta(t)``, and the diagnostics with their ``physical`` flag (Nambu positivity
+        0 <= M <= 1 to 1e-6) set."""
+        from keldysh.paper.solvers.dynamics.analysis import t_converged
+
+        d = diagnostics
+        d["physical"] = bool(d["nambu_min_eig"] > -1e-6 and d["nambu_max_eig"] < 1 + 1e-6)
+        return cls(
+            times=times,
+            Delta=D,
+            q=np.asarray(grid.q),
+            w=np.asarray(grid.w),
+            s21=u[:, 4] + 1j * u[:, 5],
+            n11=u[:, 0].copy(),
+            n22=u[:, 1].copy(),
+            n21=u[:, 2] + 1j * u[:, 3],
+            V=V,
+            seed=seed,
+            projection=projection,
+            frame=frame,
+            t_max=t_max,
+            options=options,
+            params=model.to_dict(),
+            diagnostics=d,
+            t_converged=t_converged(times, np.abs(D)),
+        )
+
     @property
     def abs_Delta(self) -> np.ndarray:
         """``|Delta|(t)``."""

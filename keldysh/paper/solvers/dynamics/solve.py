@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from keldysh.errors import ParameterError, shown
-from keldysh.paper.solvers.dynamics.analysis import t_converged
 from keldysh.paper.solvers.dynamics.magnus import _run_magnus
 from keldysh.paper.solvers.dynamics.options import AUTO_CYCLES, LINEAR_BACKACTION, MAGNUS_METHODS, DynamicsOptions
 from keldysh.paper.solvers.dynamics.result import DynamicsResult
@@ -183,29 +182,23 @@ def simulate_many(
         mem.check_state(u, True)
         diag = mem.diag
         diag["early_stop"] = bool(mem.t_end < t_max)
-        diag["physical"] = bool(diag["nambu_min_eig"] > -1e-6 and diag["nambu_max_eig"] < 1 + 1e-6)
         diag["batch"] = len(Vs)
         times = np.asarray(mem.rec.t)
         D = np.asarray(mem.rec.D, complex)
         out.append(
-            DynamicsResult(
-                times=times,
-                Delta=D,
-                q=np.asarray(grid.q),
-                w=np.asarray(grid.w),
-                s21=u[:, 4] + 1j * u[:, 5],
-                n11=u[:, 0].copy(),
-                n22=u[:, 1].copy(),
-                n21=u[:, 2] + 1j * u[:, 3],
+            DynamicsResult.from_run(
+                times,
+                D,
+                grid,
+                u,
+                model,
                 V=V,
                 seed=seed,
                 projection=projection,
                 frame="rotating",
                 t_max=t_max,
                 options=opts,
-                params=model.to_dict(),
                 diagnostics=diag,
-                t_converged=t_converged(times, np.abs(D)),
             )
         )
     return out
