@@ -18,7 +18,11 @@ QuTiP's Liouvillian spectrum.
 **Supported** (the bilinear equations close exactly): Hermitian ``H`` of degree <= 2 with no
 odd terms; jumps linear in the fermions (any combination of ``c`` and ``c^+``), or quadratic
 and Hermitian up to a c-number (dephasing ``c^+ c``, ``c_1^+ c_2 + c_2^+ c_1``, ...).  Anything
-else raises :class:`ClosureError` naming the term.
+else raises :class:`ClosureError` naming the term -- unless the model is built with
+``closure="fock"``: then any even Hermitian ``H`` and any jump of definite parity are accepted
+and the numeric steady state is computed exactly in the ``2^n``-dimensional Fock space
+(:mod:`keldysh.engine.fock`); the bilinear methods (:meth:`Lindbladian.eom_system`, the exact
+steady state, Green's functions) still need the closed class and say so.
 """
 
 from __future__ import annotations
@@ -31,10 +35,22 @@ import sympy as sp
 from keldysh.engine import operators as O
 from keldysh.engine.operators import FermionOperator, Terms, as_scalar, operator_terms, word_str
 
-__all__ = ["Lindbladian", "ClosureError", "SteadyStateError", "Mean", "heisenberg", "classify_jump", "omega"]
+__all__ = [
+    "Lindbladian",
+    "ClosureError",
+    "SteadyStateError",
+    "Mean",
+    "heisenberg",
+    "classify_jump",
+    "omega",
+    "CLOSURES",
+]
 
 #: the real frequency symbol of Green's functions
 omega = sp.Symbol("omega", real=True)
+
+#: ``"bilinear"``: only models whose bilinear equations close; ``"fock"``: any model, solved in Fock space
+CLOSURES = ("bilinear", "fock")
 
 
 class ClosureError(ValueError):
@@ -93,13 +109,17 @@ def classify_jump(terms: Terms, label: str = "jump") -> str:
     return "quadratic"
 
 
-def _check_hamiltonian(terms: Terms) -> None:
+_FOCK_HINT = " (or pass closure='fock' to solve the model exactly in its Fock space)"
+
+
+def _check_hamiltonian(terms: Terms, closure: str = "bilinear") -> None:
     for w in terms:
-        if len(w) > 2:
+        if len(w) > 2 and closure != "fock":
             raise ClosureError(
                 f"H: term {word_str(w)} has degree {len(w)}; H must be quadratic (mean-field decouple it first)"
+                + _FOCK_HINT
             )
-        if len(w) == 1:
+        if len(w) % 2 == 1:
             raise ClosureError(f"H: term {word_str(w)} is odd in the fermions; H must be even")
     diff = O.normal_order(O.add(terms, O.scale(O.dagger(terms), -1)))
     bad = [w for w, c in diff.items() if sp.simplify(c) != 0]
@@ -149,6 +169,12 @@ class Lindbladian:
     modes : sequence of FermionOperator, optional
         Annihilators fixing the mode order (default: every mode of ``H`` and the jumps in the
         order they were created by :func:`keldysh.fermions`).
+    closure : {"bilinear", "fock"}
+        ``"bilinear"`` (default): the model must be in the closed class above (else
+        :class:`ClosureError`).  ``"fock"``: any even Hermitian ``H`` (e.g. a local
+        interaction) and any jump of definite parity (e.g. a decay ``c_3^+ c_2`` between
+        bands); numeric steady states are exact in Fock space (at most
+        :data:`keldysh.engine.fock.MAX_FOCK_MODES` modes).
 
     Examples
     --------
@@ -160,9 +186,18 @@ class Lindbladian:
     gamma_in/(gamma_in + gamma_out)
     """
 
-    def __init__(self, H: Any, jumps: Iterable[tuple[Any, Any]] = (), modes: Sequence[Any] | None = None) -> None:
+    def __init__(
+        self,
+        H: Any,
+        jumps: Iterable[tuple[Any, Any]] = (),
+        modes: Sequence[Any] | None = None,
+        closure: str = "bilinear",
+    ) -> None:
+        if closure not in CLOSURES:
+            raise ValueError(f"closure must be one of {CLOSURES} (got {closure!r})")
+        self.closure = closure
         self.H: Terms = operator_terms(H, "H")
-        _check_hamiltonian(self.H)
+        _check_hamiltonian(self.H, closure)
         self.jumps: list[tuple[sp.Expr, Terms]] = []
         self.jump_kinds: list[str] = []
         for k, item in enumerate(jumps):
@@ -174,7 +209,14 @@ class Lindbladian:
             if rate.is_negative or (rate.is_real is False):
                 raise ValueError(f"rate of jump {k} must be real and >= 0 (got {rate})")
             terms = operator_terms(L, f"jump {k}")
-            kind = classify_jump(terms, f"jump {k} ({_op_text(terms)})")
+            label = f"jump {k} ({_op_text(terms)})"
+            try:
+                kind = classify_jump(terms, label)
+            except ClosureError as exc:
+                parities = {len(w) % 2 for w in terms if w}
+                if closure != "fock" or len(parities) > 1:
+                    raise ClosureError(str(exc) + (_FOCK_HINT if len(parities) == 1 else "")) from None
+                kind = "general"
             self.jumps.append((rate, terms))
             self.jump_kinds.append(kind)
         self.modes: tuple[Any, ...] = self._mode_order(modes)
@@ -210,13 +252,31 @@ class Lindbladian:
         return len(self.modes)
 
     @property
+    def closed(self) -> bool:
+        """True when the bilinear equations close (quadratic ``H``; linear or dephasing jumps)."""
+        return O.degree(self.H) <= 2 and "general" not in self.jump_kinds
+
+    def _require_closed(self, what: str) -> None:
+        if not self.closed:
+            w = next((w for w in self.H if len(w) > 2), None)
+            cause = (
+                f"H has the term {word_str(w)}"
+                if w is not None
+                else f"jump {self.jump_kinds.index('general')} is neither linear nor Hermitian"
+            )
+            raise ClosureError(
+                f"{what} needs closed bilinear equations, and {cause}; use the Fock route "
+                "(steady_state(values=..., reference=...))"
+            )
+
+    @property
     def is_gaussian(self) -> bool:
         """True when every jump is linear (the steady state is Gaussian: Wick's theorem holds).
 
         Green's functions exist also with dephasing (quantum regression closes on linear
         operators), but higher correlators then do not factorise.
         """
-        return all(k != "quadratic" for k in self.jump_kinds)
+        return self.closed and all(k != "quadratic" for k in self.jump_kinds)
 
     def _sym(self, kind: str, i: int, j: int) -> Mean:
         key = (kind, i, j)
@@ -296,13 +356,14 @@ class Lindbladian:
 
     def eom_system(self) -> dict[Mean, sp.Expr]:
         """``{<X>: d<X>/dt}`` for every independent bilinear (:meth:`canonical`)."""
+        self._require_closed("eom_system")
         return {
             s: sp.expand(self.mean(FermionOperator._wrap(heisenberg(self.H, self.jumps, op))))
             for s, op in self.canonical()
         }
 
     # -- steady state
-    def steady_state(self, values: Mapping[Any, Any] | None = None, simplify: bool = True):
+    def steady_state(self, values: Mapping[Any, Any] | None = None, simplify: bool = True, reference: Any = None):
         """The steady state, exact (``values=None``) or numeric.
 
         Parameters
@@ -310,24 +371,35 @@ class Lindbladian:
         values : mapping, optional
             ``{symbol or its name: number}`` for every free symbol.  When given, the numeric
             route of :mod:`keldysh.engine.gaussian` is used (covariance matrix and a Lyapunov
-            solve; no Fock space, no symbolic algebra).
+            solve; no Fock space, no symbolic algebra); for a model built with
+            ``closure="fock"`` the exact Fock-space route of :mod:`keldysh.engine.fock`.
         simplify : bool
             Factor the exact solution (symbolic route only).
+        reference : sequence of modes, optional
+            Fock route only: the occupied modes of the basis state whose sector (of the
+            conserved quantities) holds the steady state; default the vacuum.
 
         Returns
         -------
-        SteadyState or NumericSteadyState
-            ``ss[O]`` gives ``<O>`` for any bilinear ``O``.
+        SteadyState, NumericSteadyState or FockSteadyState
+            ``ss[O]`` gives ``<O>`` for any bilinear ``O`` (any operator on the Fock route).
 
         Raises
         ------
         SteadyStateError
             When the steady state is not unique (an undamped mode or a conserved quantity).
         """
+        if reference is not None and (values is None or self.closure != "fock"):
+            raise ValueError("reference is an argument of the Fock route: closure='fock' and numeric values")
         if values is not None:
+            if self.closure == "fock":
+                from keldysh.engine.fock import fock_steady_state
+
+                return fock_steady_state(self, values, reference)
             from keldysh.engine.gaussian import numeric_steady_state
 
             return numeric_steady_state(self, values)
+        self._require_closed("the exact steady state")
         if self._ss_cache is None or self._ss_cache[0] != simplify:
             from keldysh.engine.steady import symbolic_steady_state
 
@@ -346,18 +418,21 @@ class Lindbladian:
         """
         from keldysh.engine import greens as G
 
+        self._require_closed("greens")
         if values is not None:
             return G.numeric_greens(self, w, values)
         return G.symbolic_greens(self, w)
 
     def retarded_kernel(self) -> sp.Matrix:
         """``K`` with ``dPsi/dt = -i K Psi`` (derived from the graded adjoint), so ``G^R = (w - K)^-1``."""
+        self._require_closed("retarded_kernel")
         from keldysh.engine.greens import retarded_kernel
 
         return retarded_kernel(self)
 
     def sigma_keldysh(self) -> sp.Matrix:
         """Keldysh self-energy ``Sigma^K = K F - F K^+`` (frequency independent), so ``G^K = G^R Sigma^K G^A``."""
+        self._require_closed("sigma_keldysh")
         from keldysh.engine.greens import sigma_keldysh
 
         return sigma_keldysh(self)
@@ -386,7 +461,8 @@ class Lindbladian:
 
     def __repr__(self) -> str:
         kinds = ", ".join(f"{k}" for k in self.jump_kinds) or "none"
-        return f"<Lindbladian: {self.n} modes ({', '.join(map(str, self.modes))}); jumps: {kinds}>"
+        tail = "; closure fock" if self.closure == "fock" else ""
+        return f"<Lindbladian: {self.n} modes ({', '.join(map(str, self.modes))}); jumps: {kinds}{tail}>"
 
 
 def _op_text(terms: Terms) -> str:
