@@ -26,6 +26,7 @@ from keldysh.meanfield.gap import (
     MeanFieldResult,
     _check_arguments,
     _energy_scale,
+    _linear_response,
     _omega_roots,
     _solution_errors,
     _threshold,
@@ -253,6 +254,10 @@ def gap_solutions(
     """
     t0 = time.perf_counter()
     V, tol = _check_arguments(model, V, condition, method, order, tol)
+    if method == "fock":
+        raise ParameterError(
+            "method", "gap_solutions scans the Nambu routes (master or keldysh); use solve_gap for fock"
+        )
     D_range, n_D, n_omega = _check_options(D_range, n_D, n_omega, stability, condition)
     vals = model.resolve(values)
     grid, feats = build_grid(model, vals, order)
@@ -266,7 +271,8 @@ def gap_solutions(
         lo = min(1e-6 * E, 1e-4 * gam) if gam > 0 else 1e-6 * E
         D_range = (lo, 10 * E)
     lo, hi = D_range
-    Vc, omega_c, chi0, noise, _ = _threshold(raw, E, min(1e-7 * E, 0.1 * lo), condition, V)
+    chi, chi0, noise, _ = _linear_response(raw, E, eps=min(1e-7 * E, 0.1 * lo))
+    Vc, omega_c, chi0, _ = _threshold(chi, chi0, noise, len(grid), E, condition, V)
     I = _Memo(raw)
     complete = condition == "complete"
 

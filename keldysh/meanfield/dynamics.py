@@ -154,6 +154,7 @@ def simulate(
     t0 = time.perf_counter()
     if not isinstance(model, MeanFieldModel):
         raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
+    model.require_closed("model")  # simulate integrates the bilinear equations
     if not isinstance(method, str) or method.lower() not in METHODS:
         raise ParameterError("method", f"must be one of {', '.join(METHODS)} (got {shown(method)})")
     method = method.lower()

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from keldysh.errors import ParameterError, check_finite, shown
+from keldysh.meanfield.fock import FockIntegrand
 from keldysh.meanfield.model import MeanFieldModel, NodeData
 from keldysh.meanfield.numeric import covariance_keldysh, covariance_master, functional, kernel
 from keldysh.meanfield.quadrature import build_grid
@@ -37,7 +38,22 @@ from keldysh.results import ResultMixin
 __all__ = ["MeanFieldResult", "solve_gap", "Integrand"]
 
 CONDITIONS = ("complete", "in-phase")
-METHODS = ("master", "keldysh")
+METHODS = ("master", "keldysh", "fock")
+
+
+def default_method(model: Any, method: str | None) -> str | None:
+    """``method``, or when ``None`` the model's natural route: ``"master"``, or ``"fock"`` when
+    the block's bilinear equations do not close."""
+    if method is None and isinstance(model, MeanFieldModel):
+        return "master" if model.closed else "fock"
+    return method
+
+
+def make_integrand(model: MeanFieldModel, nd: NodeData, method: str, vals: Mapping[Any, float]):
+    """The integrand ``I(|Delta|, omega)`` of ``method`` on the nodes of ``nd``."""
+    if method == "fock":
+        return FockIntegrand(model.fock, nd.k, nd.weight, vals)
+    return Integrand(model, nd, method)
 
 
 @dataclass
@@ -185,6 +201,8 @@ def _check_arguments(model: Any, V: Any, condition: Any, method: Any, order: Any
     tol = check_finite("tol", tol)
     if not 0 < tol < 1e-2:
         raise ParameterError("tol", f"must lie in (0, 1e-2) (got {tol!r})")
+    if method != "fock":
+        model.require_closed("method")
     if method == "keldysh" and model.dephasing:
         raise ParameterError(
             "method", "keldysh needs linear jumps only: a dephasing jump has no reservoir Sigma^K (use master)"
@@ -216,23 +234,39 @@ def _linear_amplitude(I: Integrand, E: float) -> float:
     return eps
 
 
+def _linear_response(
+    I: Integrand | FockIntegrand, E: float, eps: float | None = None
+) -> tuple[Callable[[float], complex], complex, float, float]:
+    """``(chi, chi(0), noise, eps)``: the linear response ``chi(omega)`` of either route, its rounding
+    scale and an amplitude ``eps`` within the linear regime (where the branch search starts).
+
+    Nambu routes: ``I(eps, omega)/eps`` at the amplitude of :func:`_linear_amplitude`; the
+    rounding scale is the larger of the rounding of the sum and 1e-13 of the response a node
+    would have if its pair were fully polarised (``|s coefficient|`` / slowest decay rate of the
+    node); ``eps`` overrides the amplitude.  Fock route: exact (:meth:`FockIntegrand.linear`).
+    """
+    if isinstance(I, FockIntegrand):
+        chi0 = I.linear(0.0)
+        return I.linear, chi0, I.noise(), 1e-7 * E
+    nd = I.nd
+    n_nodes = nd.k.size
+    eps = _linear_amplitude(I, E) if eps is None else eps
+    chi = lambda w: I(eps, w) / eps  # noqa: E731
+    chi0 = chi(0.0)
+    gam = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300) if n_nodes else 1.0
+    chi_ref = float(np.sum(np.abs(nd.weight) * np.abs(nd.s_coef).sum(axis=0) / gam)) if n_nodes else 0.0
+    noise = max(256 * np.finfo(float).eps * I.abs_sum / eps, 1e-13 * chi_ref)
+    return chi, chi0, noise, eps
+
+
 def _threshold(
-    I: Integrand, E: float, eps: float, condition: str, V: float
-) -> tuple[float, float, complex, float, dict]:
-    """Linear response at ``|Delta| = eps``: ``(V_c, omega_c, chi(0), noise, scan)`` (``V_c`` signed).
+    chi: Callable[[float], complex], chi0: complex, noise: float, n_nodes: int, E: float, condition: str, V: float
+) -> tuple[float, float, complex, dict]:
+    """Thresholds from the linear response ``chi``: ``(V_c, omega_c, chi(0), scan)`` (``V_c`` signed).
 
     ``noise`` is the rounding scale of ``chi``; ``scan`` the range of ``Im chi`` over ``|omega| <= E``
     (complete condition; empty for in-phase).
     """
-    nd = I.nd
-    n_nodes = nd.k.size
-    chi = lambda w: I(eps, w) / eps  # noqa: E731
-    chi0 = chi(0.0)
-    # rounding scale of chi: the larger of the rounding of its sum and 1e-13 of the response a node
-    # would have if its pair were fully polarised (|s coefficient| / slowest decay rate of the node)
-    gam = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300) if n_nodes else 1.0
-    chi_ref = float(np.sum(np.abs(nd.weight) * np.abs(nd.s_coef).sum(axis=0) / gam)) if n_nodes else 0.0
-    noise = max(256 * np.finfo(float).eps * I.abs_sum / eps, 1e-13 * chi_ref)
     if n_nodes == 0 or (condition == "in-phase" and abs(chi0.real) <= noise):
         chi0 = complex(0.0, chi0.imag)
     scan: dict = {}
@@ -248,7 +282,7 @@ def _threshold(
             Vc, omega_c = min(pool, key=lambda c: abs(c[0]))
         else:
             Vc, omega_c = math.inf, math.nan
-    return Vc, omega_c, chi0, noise, scan
+    return Vc, omega_c, chi0, scan
 
 
 def _solution_errors(
@@ -267,7 +301,7 @@ def solve_gap(
     V: float,
     values: Mapping[Any, Any],
     condition: str = "complete",
-    method: str = "master",
+    method: str | None = None,
     order: int = 8,
     tol: float = 1e-12,
 ) -> MeanFieldResult:
@@ -282,26 +316,30 @@ def solve_gap(
         Numbers for every parameter of the model (symbols or names).
     condition : {"complete", "in-phase"}
         Both parts of the complex self-consistency (default) or the paper's Eq. (18) prescription.
-    method : {"master", "keldysh"}
-        Equations of motion (batched structured solve) or ``int dw/2pi G^K`` by residues.
+    method : {"master", "keldysh", "fock"}, optional
+        Equations of motion (batched structured solve), ``int dw/2pi G^K`` by residues, or every
+        node exactly in its Fock space (:mod:`keldysh.meanfield.fock`; any block, also one whose
+        bilinear equations do not close).  Default: ``"master"``, or ``"fock"`` for a block built
+        with ``closure="fock"`` that is not quadratic.
     order : int
         Gauss-Legendre nodes per panel (2..32).
     tol : float
         Relative tolerance of the root in ``|Delta|``.
     """
     t0 = time.perf_counter()
+    method = default_method(model, method)
     V, tol = _check_arguments(model, V, condition, method, order, tol)
     vals = model.resolve(values)
     grid, feats = build_grid(model, vals, order)
     nd = model.node_data(grid.k, grid.w, vals)
-    I = Integrand(model, nd, method)
+    I = make_integrand(model, nd, method, vals)
     E = _energy_scale(nd)
     params = {s.name: v for s, v in vals.items()}
     common = dict(V=V, condition=condition, method=method, params=params)
 
     # -- thresholds (linear response)
-    eps = _linear_amplitude(I, E)
-    Vc, omega_c, chi0, noise, scan = _threshold(I, E, eps, condition, V)
+    chi, chi0, noise, eps = _linear_response(I, E)
+    Vc, omega_c, chi0, scan = _threshold(chi, chi0, noise, len(grid), E, condition, V)
     reason = ""
     if not math.isfinite(Vc):
         if len(grid) == 0:
@@ -334,6 +372,20 @@ def solve_gap(
             omega_c=float(omega_c),
             converged=True,
             reason=reason,
+            diagnostics=diag,
+            **common,
+        )
+
+    leak = I.sector_leak() if isinstance(I, FockIntegrand) else ""
+    if leak:
+        diag.update(calls=I.calls, seconds=time.perf_counter() - t0, threshold_only=True)
+        return MeanFieldResult(
+            delta=0.0,
+            omega=float(omega_c) if condition == "complete" else 0.0,
+            V_c=abs(Vc),
+            omega_c=float(omega_c),
+            converged=True,
+            reason=f"above the threshold (|V| = {abs(V):g} > V_c = {abs(Vc):.6g}), but {leak}",
             diagnostics=diag,
             **common,
         )
@@ -385,7 +437,7 @@ def solve_gap(
     D = brentq(fD, lo, hi, xtol=tol * lo, rtol=max(tol, 4e-16))
     _, w = g(D, state["w"])
     # quadrature error: the same solution on the refined grid
-    I2 = Integrand(model, model.node_data(grid.refined().k, grid.refined().w, vals), method)
+    I2 = make_integrand(model, model.node_data(grid.refined().k, grid.refined().w, vals), method, vals)
     resid, qerr, converged = _solution_errors(I, I2, V, D, w, condition)
     diag.update(calls=I.calls, residual=resid, quadrature_error=qerr, seconds=time.perf_counter() - t0)
     return MeanFieldResult(

@@ -205,6 +205,7 @@ def landau_coefficients(
     """
     if not isinstance(model, MeanFieldModel):
         raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
+    model.require_closed("model")  # landau_coefficients integrates the bilinear equations
     if not isinstance(order, int) or not 2 <= order <= 32:
         raise ParameterError("order", f"must be an integer in 2..32 (got {order!r})")
     omega = check_finite("omega", omega)

@@ -302,6 +302,7 @@ def linear_stability(
     t0 = time.perf_counter()
     if not isinstance(model, MeanFieldModel):
         raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
+    model.require_closed("model")  # linear_stability integrates the bilinear equations
     V, delta, omega = check_fixed_point(V, delta, omega)
     method = check_method(method)
     if not isinstance(order, int) or not 2 <= order <= 32:
