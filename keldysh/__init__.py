@@ -58,7 +58,8 @@ def solve_gap(model, V, *args, condition: str = "complete", **kwargs):
 
     * a :class:`MeanFieldModel`: :func:`keldysh.meanfield.solve_gap` (``values=`` required);
     * one of the paper's models with ``condition="complete"`` (default): the same solver on its engine
-      form (:func:`keldysh.models.paper.engine_model`; ``method`` master or keldysh, ``order``, ``tol``);
+      form (:func:`keldysh.models.paper.engine_model`; ``method`` master, keldysh or fock -- the
+      three-band model of the Appendix takes fock only --, ``order``, ``tol``);
     * one of the paper's models with ``condition="in-phase"``: the paper's prescription, Eq. (18),
       by :func:`keldysh.paper.solvers.gap.solve_gap` (all its methods: master, eq19, keldysh,
       keldysh-eq55, ... and options).
@@ -87,11 +88,12 @@ def solve_gap(model, V, *args, condition: str = "complete", **kwargs):
     extra = sorted(set(kwargs) - {"method", "order", "tol"})
     if extra:
         raise ParameterError(extra[0], "is an option of the paper's in-phase solver (condition='in-phase')")
-    method = kwargs.pop("method", None) or "master"
-    if method not in ("master", "keldysh"):
+    method = kwargs.pop("method", None)
+    if method not in (None, "master", "keldysh", "fock"):
         raise ParameterError(
             "method",
-            f"{method!r} is a route of the paper's in-phase prescription; the complete condition takes master or keldysh",
+            f"{method!r} is a route of the paper's in-phase prescription; the complete condition takes "
+            "master, keldysh or fock",
         )
     emodel, values = engine_model(model)
     return mf_solve(emodel, V, values, condition="complete", method=method, **kwargs)

@@ -137,7 +137,7 @@ def test_complete_condition_is_the_default_for_the_papers_models(capsys):
     "argv, name",
     [
         (["--method", "eq19"], "method"),
-        (["--model", "threeband", "--V", "-5"], "condition"),
+        (["--model", "threeband", "--V", "-5", "--all-solutions"], "all-solutions"),
         (["--preset", "fig4", "--T", "0.1"], "T"),
     ],
 )

@@ -62,7 +62,7 @@ def test_cli_equals_python_call(model_file, capsys):
         (["--model", "{file}:model", "--param", "mu=1"], "G"),
         (["--model", "{file}:model", "--param", "mu"], "param"),
         (["--model", "{file}:model", "--param", "typo=1"], "typo"),
-        (["--model", "threeband", "--condition", "complete"], "condition"),
+        (["--model", "{file}:model", "--dephasing", "gap"], "dephasing"),
     ],
 )
 def test_cli_errors_are_one_line(model_file, capsys, argv, param):

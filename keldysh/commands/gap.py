@@ -17,7 +17,7 @@ DESCRIPTION = (
     "override the preset.  V > 0 is attractive."
 )
 
-METHODS = ("master", "eq19", "keldysh", "keldysh-eq55", "exact", "printed", "appendix", "large-rabi")
+METHODS = ("master", "eq19", "keldysh", "keldysh-eq55", "exact", "printed", "appendix", "large-rabi", "fock")
 
 #: extra flags of the other models (Sect. III: pumping; Appendix: threeband) -> option key
 EXTRA_FLAGS = {
@@ -67,7 +67,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         choices=METHODS,
         default=None,
         help="route to the gap equation: laser master (default)|eq19|keldysh|keldysh-eq55; "
-        "pumping exact (default)|printed; threeband appendix (default)|large-rabi",
+        "pumping exact (default)|printed; threeband appendix (default)|large-rabi; with the complete "
+        "condition and for FILE.py:NAME models master|keldysh|fock (the default is master, and fock for "
+        "the three-band model and other blocks whose bilinear equations do not close)",
+    )
+    p.add_argument(
+        "--dephasing",
+        choices=("gap", "bands", "pair-symmetric"),
+        default=None,
+        help="threeband, complete condition (its exact Fock-space form): how the interband dephasing "
+        "1/tau acts -- gap (default: the gap fluctuates at each momentum), bands (each band's energy), "
+        "pair-symmetric (shared by k and -k: the pair is not dephased, as Eq. (A9) assumes)",
     )
     p.add_argument(
         "--stability",
@@ -157,14 +167,17 @@ def _params(pairs) -> dict:
 
 def _run_user(args: argparse.Namespace) -> int:
     from keldysh.errors import ParameterError
+    from keldysh.meanfield.gap import default_method
     from keldysh.meanfield.gap import solve_gap as mf_solve
 
     model = _user_model(args.model)
-    if args.method not in (None, "master", "keldysh"):
-        raise ParameterError("method", "a MeanFieldModel takes master or keldysh")
+    if args.method not in (None, "master", "keldysh", "fock"):
+        raise ParameterError("method", "a MeanFieldModel takes master, keldysh or fock")
     if args.stability:
         raise ParameterError("stability", "is available for the near-resonance laser model of Sect. II")
-    values, cond, method = _params(args.param), args.condition or "complete", args.method or "master"
+    if args.dephasing is not None:
+        raise ParameterError("dephasing", "is an option of the three-band model (--model threeband)")
+    values, cond, method = _params(args.param), args.condition or "complete", default_method(model, args.method)
     sols = _solutions(args, model, values, cond, method)
     res = mf_solve(model, args.V, values, condition=cond, method=method)
     if args.json:
@@ -207,12 +220,13 @@ def _run_complete(args: argparse.Namespace, model) -> int:
     """The complete condition for the paper's models (and ``--all-solutions`` with either condition):
     their engine form and the solver of any model."""
     from keldysh.errors import ParameterError
+    from keldysh.meanfield.gap import default_method
     from keldysh.meanfield.gap import solve_gap as mf_solve
     from keldysh.meanfield.stability import linear_stability
     from keldysh.models.paper import engine_model
 
     cond = args.condition or "complete"
-    if args.method not in (None, "master", "keldysh"):
+    if args.method not in (None, "master", "keldysh", "fock"):
         raise ParameterError(
             "method",
             f"{args.method} is a route of the in-phase prescription (add --condition in-phase)"
@@ -225,11 +239,14 @@ def _run_complete(args: argparse.Namespace, model) -> int:
         )
     if args.all_solutions and args.model == "threeband":
         raise ParameterError(
-            "all-solutions", "the three-band model (Appendix) has no engine form: its gap equation fixes only V_c"
+            "all-solutions", "the three-band model (Appendix) fixes only V_c and the sign (weak-pairing limit)"
         )
-    emodel, values = engine_model(model)
-    sols = _solutions(args, emodel, values, cond, args.method or "master")
-    res = mf_solve(emodel, args.V, values, condition=cond, method=args.method or "master")
+    if args.dephasing is not None and args.model != "threeband":
+        raise ParameterError("dephasing", "is an option of the three-band model (--model threeband)")
+    emodel, values = engine_model(model, **({"dephasing": args.dephasing} if args.dephasing else {}))
+    method = default_method(emodel, args.method)
+    sols = _solutions(args, emodel, values, cond, method)
+    res = mf_solve(emodel, args.V, values, condition=cond, method=method)
     stab = (
         linear_stability(emodel, args.V, values, delta=res.delta, omega=res.omega, order=2) if args.stability else None
     )
@@ -266,8 +283,12 @@ def run(args: argparse.Namespace) -> int:
             model = model.replace(N0=args.N0)
     else:
         model = _other_model(args)
-    if (args.condition or "complete") == "complete" or args.all_solutions:
-        return _run_complete(args, model)
+    if (
+        (args.condition or "complete") == "complete"
+        or args.all_solutions
+        or "fock" in (args.method, args.dephasing and "fock")
+    ):
+        return _run_complete(args, model)  # the engine form: the complete condition, the Fock route
     res = solve_gap(model, args.V, args.method)
     stab = None
     if args.stability:

@@ -1,14 +1,14 @@
 """The paper's models as engine models: one entry point from a paper model to a :class:`MeanFieldModel`.
 
-:func:`engine_model` maps a :class:`keldysh.LaserModel` (Sect. II, near resonance, ``T = 0``) or a
-:class:`keldysh.paper.pumping.PumpingModel` (Sect. III) to the engine model of
-:mod:`keldysh.models.laser` / :mod:`keldysh.models.pumping` and its parameter values, so that the
-paper's models go through the same solvers as a user's model (:func:`keldysh.meanfield.solve_gap`,
+:func:`engine_model` maps a :class:`keldysh.LaserModel` (Sect. II, near resonance, ``T = 0``), a
+:class:`keldysh.paper.pumping.PumpingModel` (Sect. III) or a
+:class:`keldysh.paper.threeband.ThreeBandModel` (Appendix) to the engine model of
+:mod:`keldysh.models.laser`, :mod:`keldysh.models.pumping` or :mod:`keldysh.models.threeband` and
+its parameter values, so that the paper's models go through the same solvers as a user's model
+(:func:`keldysh.meanfield.solve_gap`, and for the quadratic blocks of Sects. II and III also
 :func:`keldysh.meanfield.simulate`, :func:`keldysh.meanfield.linear_stability`,
-:func:`keldysh.meanfield.landau_coefficients`).  The Appendix's three-band model has no engine
-counterpart: its jumps ``c^3+ c^2`` are quadratic and non-Hermitian, so the bilinear equations close
-only in the one-electron sector (``keldysh.paper.symbolic.threeband``), and its gap equation fixes
-only the threshold (weak-pairing populations); it stays with the paper's in-phase solver.
+:func:`keldysh.meanfield.landau_coefficients`).  The three-band block is not quadratic (its
+jumps ``c^3+ c^2`` are not Hermitian): it is solved node by node in Fock space (``method="fock"``).
 """
 
 from __future__ import annotations
@@ -20,19 +20,24 @@ from keldysh.errors import ParameterError
 __all__ = ["engine_model"]
 
 
-def engine_model(model: Any) -> tuple[Any, dict]:
+def engine_model(model: Any, dephasing: str = "gap") -> tuple[Any, dict]:
     """The engine model and parameter values equivalent to one of the paper's models.
 
     Parameters
     ----------
-    model : LaserModel or PumpingModel
-        Sect. II near resonance at ``T = 0`` (Eqs. (2), (5), (9), (17)) or Sect. III (Eqs. (34)-(41)).
+    model : LaserModel, PumpingModel or ThreeBandModel
+        Sect. II near resonance at ``T = 0`` (Eqs. (2), (5), (9), (17)), Sect. III (Eqs. (34)-(41))
+        or the Appendix (Eqs. (A1)-(A13)).
+    dephasing : {"gap", "bands", "pair-symmetric"}
+        Three-band model only: the form of its interband dephasing
+        (:func:`keldysh.models.threeband.threeband_model`).
 
     Returns
     -------
     (MeanFieldModel, dict)
-        The model of :func:`keldysh.models.laser.laser_model` or
-        :func:`keldysh.models.pumping.pumping_model` and the values of its parameters.
+        The model of :func:`keldysh.models.laser.laser_model`,
+        :func:`keldysh.models.pumping.pumping_model` or :func:`keldysh.models.threeband.threeband_model`
+        and the values of its parameters.
 
     Raises
     ------
@@ -62,10 +67,9 @@ def engine_model(model: Any) -> tuple[Any, dict]:
 
         return pumping_model(), pumping_values(model)
     if isinstance(model, ThreeBandModel):
-        raise ParameterError(
-            "condition",
-            "the three-band model (Appendix) has no complete condition: its populations do not depend on "
-            "|Delta| (weak-pairing limit, Eq. (A12)) and its quadratic jumps c3+ c2 close only in the "
-            "one-electron sector; use the in-phase condition (threshold V_c and the sign rule of Eq. (A14))",
-        )
-    raise ParameterError("model", f"must be a LaserModel or PumpingModel (got {type(model).__name__})")
+        from keldysh.models.threeband import threeband_model, threeband_values
+
+        return threeband_model(dephasing), threeband_values(model)
+    raise ParameterError(
+        "model", f"must be a LaserModel, PumpingModel or ThreeBandModel (got {type(model).__name__})"
+    )
