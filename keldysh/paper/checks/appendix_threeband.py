@@ -249,8 +249,62 @@ def _numeric() -> list[EquationRecord]:
     return out
 
 
+@cache
+def _exact_nodes() -> list[EquationRecord]:
+    """Eqs. (A9)-(A13) against the exact Fock-space nodes of :mod:`keldysh.models.threeband`."""
+    import numpy as np
+
+    from keldysh.meanfield.fock import FockIntegrand
+    from keldysh.meanfield.gap import solve_gap
+    from keldysh.models.threeband import threeband_model, threeband_values
+    from keldysh.paper import threeband as TB
+    from keldysh.paper.solvers.gap import solve_gap as paper_solve_gap
+
+    m = TB.preset("fig10")
+    values = threeband_values(m)
+    Vc = {
+        d: solve_gap(threeband_model(d), -5.0, values, condition="in-phase").V_c
+        for d in ("pair-symmetric", "gap", "bands")
+    }
+    Vc_paper = paper_solve_gap(m, -5.0, estimate_error=False).V_c
+    # the pair decay rate at q = 0 (E = 0): chi = i x / Gamma_eff with x = n11 + n22 - 1 of Eq. (A12)
+    x0 = float(TB.population_deviation(m, 0.0))
+    rates = {}
+    for d in ("pair-symmetric", "gap"):
+        model = threeband_model(d)
+        I = FockIntegrand(model.fock, np.zeros(1), np.ones(1), model.resolve(values))
+        rates[d] = abs(x0) / abs(I.linear(0.0))
+    # populations: the exact nodes against the derived Eq. (A12)
+    q = np.linspace(-m.kmax, m.kmax, 7)
+    model = threeband_model()
+    I = FockIntegrand(model.fock, q, np.ones_like(q), model.resolve(values))
+    R, rho = I.normal_state()
+    fk = model.fock
+    diag = fk.vec_diag[R]
+    pops = rho[:, diag].real @ fk.space.occupation[R[diag] % fk.space.dim]
+    err12 = float(np.abs(pops[:, 0] + pops[:, 1] - 1 - TB.population_deviation(m, m.v_minus * q)).max())
+    ok = err12 < 1e-10 and Vc_paper < Vc["pair-symmetric"] < Vc["gap"] < Vc["bands"]
+    return [
+        _rec(
+            "A9 (exact nodes)",
+            "erratum" if ok else "failed",
+            f"every momentum pair solved exactly on its 64 Fock states with the jumps of Eq. (A11) (keldysh.models.threeband, "
+            f"one electron per momentum): its populations equal the derived Eq. (A12) to {rounding(err12, fmt='.0e')}; at the "
+            f"Fig. 10 parameters the pair decays at {rates['gap']:.4f} (gap dephasing) or {rates['pair-symmetric']:.4f} "
+            f"(pair-symmetric) instead of Gamma_12 = {m.Gamma12:g}, and V_c = {Vc['gap']:.4f} (gap), {Vc['bands']:.4f} "
+            f"(bands), {Vc['pair-symmetric']:.4f} (pair-symmetric) against {Vc_paper:.4f} from Eq. (A13)",
+            printed=r"i\frac{d}{dt}\tilde s^{21}_k = \ldots - (\tilde E_k + i\Gamma_{12})\tilde s^{21}_k,\ \Gamma_{12}\ \text{independent of}\ \Gamma_{1,2,3},\ \tau",
+            derived=r"\Gamma_{\rm pair} = \Gamma_{12} + O(\Gamma_1+\Gamma_2) + \gamma_{\rm pair},\ \gamma_{\rm pair} \ge \frac{1}{2}\left(\tau^{-1} - \frac{\Gamma_1+\Gamma_2}{2}\right)\ \text{for a dephasing local in}\ k",
+            why="the electrons of the pair are those whose coherence n^21 dephases at 1/tau and whose band 2 decays at Gamma_1 + Gamma_2: "
+            "a dephasing L_k = a n^1_k + b n^2_k dephases n^21 at (b-a)^2/2 and the pair at (a^2+b^2)/2 >= (b-a)^2/4. "
+            "(A9) holds only for a dephasing shared by k and -k and Gamma_{1,2} << Gamma_12 "
+            "(then the exact threshold tends to (A13): tests/test_threeband_engine.py)",
+        )
+    ]
+
+
 def records() -> list[EquationRecord]:
-    """Records for Eqs. (A1)-(A15)."""
+    """Records for Eqs. (A1)-(A15) and the exact-node check of Eqs. (A9)-(A13)."""
     t0 = time.perf_counter()
     try:
         recs = list(_symbolic())
@@ -263,6 +317,10 @@ def records() -> list[EquationRecord]:
         recs += list(_numeric())
     except Exception as exc:
         recs += [_rec(e, "failed", f"numeric checks raised {type(exc).__name__}: {exc}") for e in ("A13", "A14", "A15")]
+    try:
+        recs += list(_exact_nodes())
+    except Exception as exc:
+        recs.append(_rec("A9 (exact nodes)", "failed", f"exact-node checks raised {type(exc).__name__}: {exc}"))
     dt = (time.perf_counter() - t0) / max(len(recs), 1)
     for r in recs:
         r.seconds = dt
