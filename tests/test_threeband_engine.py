@@ -44,6 +44,7 @@ def test_normal_state_populations_are_eq_a12():
     assert np.allclose(n1 + n2 - 1, x, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_node_linear_response_against_qutip_time_evolution():
     """One node: the exact ``chi`` (eigen-decomposition of the normal state's generator) against
     QuTiP's ``mesolve`` of the same Lindbladian with a small ``Delta`` switched on in the normal

@@ -46,6 +46,7 @@ __all__ = [
     "Piece",
     "liouvillian_pieces",
     "reachable",
+    "StackedPieces",
     "RestrictedPieces",
     "steady_vectors",
     "FockSteadyState",
@@ -182,6 +183,29 @@ def reachable(structure: sps.spmatrix, seeds: Iterable[int]) -> np.ndarray:
     return np.array(sorted(out), dtype=np.int64)
 
 
+class StackedPieces:
+    """All pieces in one coordinate list ``(piece, row, col, value)``: fast patterns and restrictions."""
+
+    def __init__(self, mats: Sequence[sps.spmatrix]) -> None:
+        coo = [sps.coo_matrix(P) for P in mats]
+        self.n = len(coo)
+        self.shape = coo[0].shape if coo else (0, 0)
+        self.pid = np.concatenate([np.full(c.nnz, p, dtype=np.int64) for p, c in enumerate(coo)] or [np.zeros(0, int)])
+        self.row = np.concatenate([c.row.astype(np.int64) for c in coo] or [np.zeros(0, int)])
+        self.col = np.concatenate([c.col.astype(np.int64) for c in coo] or [np.zeros(0, int)])
+        self.val = np.concatenate([c.data.astype(complex) for c in coo] or [np.zeros(0, complex)])
+
+    def structure(self, active: np.ndarray) -> sps.csr_matrix:
+        """The sparsity pattern (ones) of the pieces flagged in ``active``."""
+        sel = np.asarray(active, dtype=bool)[self.pid] & (self.val != 0)
+        ones = np.ones(int(sel.sum()))
+        return sps.csr_matrix((ones, (self.row[sel], self.col[sel])), shape=self.shape)
+
+    def restrict(self, R: np.ndarray, n_pieces: int | None = None) -> RestrictedPieces:
+        """The first ``n_pieces`` pieces (default all) restricted to the index set ``R``."""
+        return RestrictedPieces(self, R, n_pieces)
+
+
 class RestrictedPieces:
     """The pieces restricted to an index set ``R`` of Liouville space, on one shared sparsity pattern.
 
@@ -189,19 +213,22 @@ class RestrictedPieces:
     indices into ``R``), so that a node's generator is ``coefs @ data`` on that pattern.
     """
 
-    def __init__(self, mats: Sequence[sps.spmatrix], R: np.ndarray) -> None:
+    def __init__(
+        self, mats: Sequence[sps.spmatrix] | StackedPieces, R: np.ndarray, n_pieces: int | None = None
+    ) -> None:
+        st = mats if isinstance(mats, StackedPieces) else StackedPieces(mats)
+        n = st.n if n_pieces is None else n_pieces
         self.R = R
-        sub = [sps.csr_matrix(P)[R][:, R].tocoo() for P in mats]
         m = len(R)
-        if sub:
-            keys = np.unique(np.concatenate([s.row.astype(np.int64) * m + s.col for s in sub]))
-        else:
-            keys = np.zeros(0, dtype=np.int64)
+        pos = np.full(st.shape[0], -1, dtype=np.int64)
+        pos[R] = np.arange(m)
+        lr, lc = pos[st.row], pos[st.col]
+        sel = (lr >= 0) & (lc >= 0) & (st.pid < n)
+        keys_all = lr[sel] * m + lc[sel]
+        keys, inv = np.unique(keys_all, return_inverse=True)
         self.rows, self.cols = keys // m, keys % m
-        self.data = np.zeros((len(sub), keys.size), dtype=complex)
-        for p, s in enumerate(sub):
-            pos = np.searchsorted(keys, s.row.astype(np.int64) * m + s.col)
-            np.add.at(self.data[p], pos, s.data)
+        self.data = np.zeros((n, keys.size), dtype=complex)
+        np.add.at(self.data, (st.pid[sel], inv), st.val[sel])
 
     @property
     def size(self) -> int:
