@@ -327,6 +327,38 @@ def test_compiled_magnus_step_equals_numpy_twin(fig4_grid):
     assert np.allclose(fast(u, D, D, 3.0, None), exact, rtol=1e-10, atol=1e-11)
 
 
+def test_compiled_step_delta_equals_numpy_twin(fig4_grid):
+    """The integrator's fused call: one step and the functional of the new state (``Delta``,
+    ``dDelta/dt``, the coherent amplitude, ``max |s21|``), compiled against the NumPy twin (the
+    step to the Taylor tolerance as above, the functional to rounding of its sums); ``Delta``
+    equals the definition ``conj(sum_k K_k s21_k)``; a NaN state gives a NaN ``max |s21|``."""
+    from keldysh.paper.solvers._kernels import MagnusStep
+
+    m, g = fig4_grid
+    mats = block_matrices(m, g)
+    rng = np.random.default_rng(7)
+    u = rng.uniform(0, 0.5, size=(g.size, 6))
+    K = rng.normal(size=g.size) + 1j * rng.normal(size=g.size)
+    fast, ref = MagnusStep(mats, K=K), MagnusStep(mats, compiled=False, K=K)
+    E, dE, coh, smax = fast.delta_terms(u)
+    Er, dEr, cohr, smaxr = ref.delta_terms(u)
+    assert E == pytest.approx(np.conj(np.dot(K, u[:, 4] + 1j * u[:, 5])), rel=1e-13)
+    assert (E, dE) == (pytest.approx(Er, rel=1e-13), pytest.approx(dEr, rel=1e-12))
+    assert (coh, smax) == (pytest.approx(cohr, rel=1e-13), smaxr)
+    filt = np.full(g.size, 0.1)
+    for f in (None, filt):
+        a, b = (
+            fast.step_delta(u, 0.02 + 0.01j, 0.015 - 0.004j, 1.5, f),
+            ref.step_delta(u, 0.02 + 0.01j, 0.015 - 0.004j, 1.5, f),
+        )
+        assert np.allclose(a[0], b[0], rtol=1e-9, atol=1e-10 * np.abs(b[0]).max())
+        for x, y in zip(a[1:], b[1:]):
+            assert x == pytest.approx(y, rel=1e-8)
+    bad = u.copy()
+    bad[3, 4] = np.nan
+    assert math.isnan(fast.delta_terms(bad)[3]) and math.isnan(ref.delta_terms(bad)[3])
+
+
 def test_batch_equals_single_runs(fig4_grid):
     """simulate_many integrates the couplings together (one step sequence, tolerances / sqrt(B)):
     each member equals its own single run to the integration tolerance (rtol 1e-8: the global

@@ -107,42 +107,58 @@ def magnus_step_numpy(A0, Ar, Ai, u, D1, D2, h, filt):
     return np.einsum("kij,kj->ki", P[:, :6, :6], u) + P[:, :6, 6]
 
 
+def _commutators(A0: np.ndarray, Ar: np.ndarray, Ai: np.ndarray) -> np.ndarray:
+    """``[A0, Ar]``, ``[A0, Ai]``, ``[Ar, Ai]`` per node, shape ``(3, N, 7, 7)``.
+
+    By bilinearity ``[A(D2), A(D1)] = (Re D1 - Re D2) [A0, Ar] + (Im D1 - Im D2) [A0, Ai]
+    + (Re D2 Im D1 - Im D2 Re D1) [Ar, Ai]`` for ``A(D) = A0 + Re(D) Ar + Im(D) Ai``.
+    """
+    return np.ascontiguousarray(np.stack([A0 @ Ar - Ar @ A0, A0 @ Ai - Ai @ A0, Ar @ Ai - Ai @ Ar]))
+
+
 def _mm7(A, B, C):  # pragma: no cover - compiled
-    # C = A B for augmented 7 x 7 matrices (last row (0, ..., 0, *)): i-k-j order, rows 0-5 only
+    # C = A B for augmented 7 x 7 matrices (last rows (0, ..., 0, a66) and (0, ..., 0, b66)):
+    # rows 0-5 in i-k-j order without the zero products of the last row of B
     for i in range(6):
         for j in range(7):
             C[i, j] = 0.0
-        for k in range(7):
+        for k in range(6):
             a = A[i, k]
             for j in range(7):
                 C[i, j] += a * B[k, j]
-    for j in range(7):
-        C[6, j] = A[6, 6] * B[6, j]
+        C[i, 6] += A[i, 6] * B[6, 6]
+    for j in range(6):
+        C[6, j] = 0.0
+    C[6, 6] = A[6, 6] * B[6, 6]
 
 
-def _magnus_step_loop(A0, Ar, Ai, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out):  # pragma: no cover - compiled
+def _magnus_step_loop(A0, Ar, Ai, C, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out):  # pragma: no cover - compiled
     N = A0.shape[0]
     A1 = np.empty((7, 7))
-    A2 = np.empty((7, 7))
     X = np.empty((7, 7))
     X2 = np.empty((7, 7))
     X3 = np.empty((7, 7))
     X4 = np.empty((7, 7))
     T = np.empty((7, 7))
     P = np.empty((7, 7))
+    v = np.empty(6)
+    w = np.empty(6)
     c = (1.0, 1.0, 0.5, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320)
+    # the commutator [A(D2), A(D1)] from the precomputed ones (see _commutators)
+    cr = d1r - d2r
+    ci = d1i - d2i
+    cri = d2r * d1i - d2i * d1r
     for k in range(N):
         for i in range(7):
             for j in range(7):
-                A1[i, j] = A0[k, i, j] + d1r * Ar[k, i, j] + d1i * Ai[k, i, j]
-                A2[i, j] = A0[k, i, j] + d2r * Ar[k, i, j] + d2i * Ai[k, i, j]
-                X[i, j] = 0.5 * h * (A1[i, j] + A2[i, j])
+                a1 = A0[k, i, j] + d1r * Ar[k, i, j] + d1i * Ai[k, i, j]
+                a2 = A0[k, i, j] + d2r * Ar[k, i, j] + d2i * Ai[k, i, j]
+                X[i, j] = 0.5 * h * (a1 + a2)
         if use_comm:
-            _mm7(A2, A1, T)
-            _mm7(A1, A2, P)
+            fk = filt[k]
             for i in range(7):
                 for j in range(7):
-                    X[i, j] += filt[k] * (T[i, j] - P[i, j])
+                    X[i, j] += fk * (cr * C[0, k, i, j] + ci * C[1, k, i, j] + cri * C[2, k, i, j])
         # exp(X): scaling to ||X / 2^s||_inf <= 1/4, degree-8 Taylor (Paterson-Stockmeyer), squaring
         norm = 0.0
         for i in range(7):
@@ -170,24 +186,93 @@ def _magnus_step_loop(A0, Ar, Ai, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out)
             for j in range(7):
                 d = 1.0 if i == j else 0.0
                 P[i, j] = c[0] * d + c[1] * X[i, j] + c[2] * X2[i, j] + c[3] * X3[i, j] + T[i, j]
-        for _ in range(s):
+        # P^(2^s) [u; 1]: s - m squarings, then 2^m products with the vector (m = min(s, 3):
+        # fewest operations, a product with a vector costs 1/6 of one with a matrix)
+        m = min(s, 3)
+        for _ in range(s - m):
             _mm7(P, P, T)
             for i in range(7):
                 for j in range(7):
                     P[i, j] = T[i, j]
+        for j in range(6):
+            v[j] = u[k, j]
+        for _ in range(2**m):
+            for i in range(6):
+                acc = P[i, 6]
+                for j in range(6):
+                    acc += P[i, j] * v[j]
+                w[i] = acc
+            for i in range(6):
+                v[i] = w[i]
         for i in range(6):
-            acc = P[i, 6]
-            for j in range(6):
-                acc += P[i, j] * u[k, j]
-            out[k, i] = acc
+            out[k, i] = v[i]
     return out
+
+
+def delta_terms_numpy(S: np.ndarray, K: np.ndarray, u: np.ndarray) -> tuple[complex, complex, float, float]:
+    """NumPy reference of :meth:`MagnusStep.delta_terms` (``S``: the three ``(N, 2, 7)`` pairing rows)."""
+    S0, Sr, Si = S
+    E = complex(np.conj(np.dot(K, u[:, 4] + 1j * u[:, 5])))
+    ua = np.concatenate([u, np.ones((u.shape[0], 1))], axis=1)
+    ds = np.einsum("kij,kj->ki", S0 + E.real * Sr + E.imag * Si, ua)
+    dE = complex(np.conj(np.dot(K, ds[:, 0] + 1j * ds[:, 1])))
+    coh = float(np.dot(np.abs(K), np.hypot(u[:, 4], u[:, 5])))
+    smax = float(np.abs(u[:, 4:6]).max())
+    return E, dE, coh, smax
+
+
+def _delta_terms_loop(S, Kw, u):  # pragma: no cover - compiled
+    # S: (3, N, 2, 7) pairing rows of A0, Ar, Ai; Kw: (3, N) rows Re K, Im K, |K|
+    N = u.shape[0]
+    dr = 0.0  # sum_k K_k s21_k = dr + i di
+    di = 0.0
+    z = np.zeros(6)  # sum_k K_k [S_m [u_k; 1]]_(s21) for m = 0, r, i: (re, im) pairs
+    coh = 0.0
+    smax = 0.0
+    nan = False
+    for k in range(N):
+        kr = Kw[0, k]
+        ki = Kw[1, k]
+        sr = u[k, 4]
+        si = u[k, 5]
+        dr += kr * sr - ki * si
+        di += kr * si + ki * sr
+        coh += Kw[2, k] * np.hypot(sr, si)
+        if sr != sr or si != si:
+            nan = True
+        smax = max(smax, abs(sr), abs(si))
+        for m in range(3):
+            p = S[m, k, 0, 6]
+            q = S[m, k, 1, 6]
+            for j in range(6):
+                p += S[m, k, 0, j] * u[k, j]
+                q += S[m, k, 1, j] * u[k, j]
+            z[2 * m] += kr * p - ki * q
+            z[2 * m + 1] += kr * q + ki * p
+    er = dr
+    ei = -di
+    # ds21/dt is affine in Delta: dDelta/dt = conj(z_0 + Re(E) z_r + Im(E) z_i)
+    der = z[0] + er * z[2] + ei * z[4]
+    dei = -(z[1] + er * z[3] + ei * z[5])
+    if nan:
+        smax = np.nan
+    return complex(er, ei), complex(der, dei), coh, smax
+
+
+def _magnus_delta_loop(A0, Ar, Ai, C, S, Kw, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out):  # pragma: no cover
+    _magnus_step_jit(A0, Ar, Ai, C, u, d1r, d1i, d2r, d2i, h, filt, use_comm, out)
+    E, dE, coh, smax = _delta_terms_jit(S, Kw, out)
+    return out, E, dE, coh, smax
 
 
 if HAVE_NUMBA:  # pragma: no cover
     _mm7 = njit(cache=True, nogil=True, fastmath=True, inline="always")(_mm7)
-    _magnus_step_compiled = first_call_locked(
-        njit(cache=True, nogil=True, fastmath=True)(_magnus_step_loop), _magnus_step_loop
-    )
+    _magnus_step_jit = njit(cache=True, nogil=True, fastmath=True)(_magnus_step_loop)
+    _magnus_step_compiled = first_call_locked(_magnus_step_jit, _magnus_step_loop)
+    # IEEE semantics (no fastmath): a NaN state must give a NaN Delta and max |s21|
+    _delta_terms_jit = njit(cache=True, nogil=True)(_delta_terms_loop)
+    _delta_terms_compiled = first_call_locked(_delta_terms_jit, _delta_terms_loop)
+    _magnus_delta_compiled = first_call_locked(njit(cache=True, nogil=True)(_magnus_delta_loop), _magnus_delta_loop)
 
 
 class MagnusStep:
@@ -197,12 +282,31 @@ class MagnusStep:
     ``Om_k = h/2 (A_k(D1) + A_k(D2)) + filt_k [A_k(D2), A_k(D1)]`` (``filt=None``: 2nd order),
     ``A_k(D) = A0_k + Re(D) Ar_k + Im(D) Ai_k``; the exponential by scaling (per node) and
     squaring of a degree-8 Taylor polynomial, as :func:`keldysh.paper.solvers.dynamics.expm_batched`
-    (which the NumPy twin :func:`magnus_step_numpy` uses with one scaling for all nodes).
+    (which the NumPy twin :func:`magnus_step_numpy` uses with one scaling for all nodes).  The
+    compiled loop takes the commutator from the per-node commutators of ``A0, Ar, Ai``
+    (:func:`_commutators`) and applies the last (up to 3) squarings as products with ``[u_k; 1]``:
+    the same quantities, summed in another order.
+
+    Parameters
+    ----------
+    mats : (A0, Ar, Ai)
+        Per-node augmented matrices, shape ``(N, 7, 7)``.
+    compiled : bool or None
+        ``None``: numba if importable; ``False``: the NumPy twin.
+    K : ndarray, shape (N,), optional
+        Self-consistency weights (``Delta = conj(sum_k K_k s21_k)``); needed by
+        :meth:`delta_terms` and :meth:`step_delta`.
     """
 
-    def __init__(self, mats, compiled=None):
+    def __init__(self, mats, compiled: bool | None = None, K: np.ndarray | None = None):
         self.mats = tuple(np.ascontiguousarray(a, dtype=float) for a in mats)
         self.compiled = HAVE_NUMBA if compiled is None else (bool(compiled) and HAVE_NUMBA)
+        self._C = _commutators(*self.mats) if self.compiled else None
+        self.K = None if K is None else np.ascontiguousarray(K, dtype=complex)
+        if self.K is not None:
+            self._S = np.ascontiguousarray(np.stack([a[:, 4:6, :] for a in self.mats]))
+            self._Kw = np.ascontiguousarray(np.stack([self.K.real, self.K.imag, np.abs(self.K)]))
+            self._no_filt = np.zeros(self.K.shape[0])
 
     def __call__(self, u, D1: complex, D2: complex, h: float, filt=None):
         if not self.compiled:
@@ -210,5 +314,65 @@ class MagnusStep:
         out = np.empty((u.shape[0], 6))
         f = np.zeros(u.shape[0]) if filt is None else np.ascontiguousarray(filt, dtype=float)
         return _magnus_step_compiled(
-            *self.mats, np.ascontiguousarray(u), D1.real, D1.imag, D2.real, D2.imag, float(h), f, filt is not None, out
+            *self.mats,
+            self._C,
+            np.ascontiguousarray(u),
+            D1.real,
+            D1.imag,
+            D2.real,
+            D2.imag,
+            float(h),
+            f,
+            filt is not None,
+            out,
+        )
+
+    def delta_terms(self, u: np.ndarray) -> tuple[complex, complex, float, float]:
+        """``Delta``, ``dDelta/dt`` and two scales of the state ``u`` (shape ``(N, 6)``).
+
+        Returns
+        -------
+        E : complex
+            ``Delta = conj(sum_k K_k s21_k)``.
+        dE : complex
+            ``dDelta/dt = conj(sum_k K_k ds21_k/dt)`` at ``Delta = E``.
+        coh : float
+            Coherent amplitude ``sum_k |K_k| |s21_k|``.
+        smax : float
+            ``max_k max(|Re s21_k|, |Im s21_k|)`` (NaN if any ``s21_k`` is NaN).
+        """
+        if not self.compiled:
+            return delta_terms_numpy(self._S, self.K, u)
+        return _delta_terms_compiled(self._S, self._Kw, np.ascontiguousarray(u))
+
+    def step_delta(
+        self, u: np.ndarray, D1: complex, D2: complex, h: float, filt: np.ndarray | None = None
+    ) -> tuple[np.ndarray, complex, complex, float, float]:
+        """One step (as :meth:`__call__`) and :meth:`delta_terms` of the new state, in one call.
+
+        Returns
+        -------
+        u1 : ndarray, shape (N, 6)
+            The advanced state.
+        E, dE, coh, smax
+            :meth:`delta_terms` of ``u1``.
+        """
+        if not self.compiled:
+            with np.errstate(over="ignore", invalid="ignore"):
+                u1 = magnus_step_numpy(*self.mats, u, D1, D2, h, filt)
+                return (u1, *delta_terms_numpy(self._S, self.K, u1))
+        return _magnus_delta_compiled(
+            *self.mats,
+            self._C,
+            self._S,
+            self._Kw,
+            np.ascontiguousarray(u),
+            D1.real,
+            D1.imag,
+            D2.real,
+            D2.imag,
+            float(h),
+            self._no_filt if filt is None else np.ascontiguousarray(filt, dtype=float),
+            filt is not None,
+            np.empty((u.shape[0], 6)),
         )

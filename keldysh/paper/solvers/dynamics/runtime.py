@@ -88,14 +88,17 @@ class _Member:
         return complex(np.conj(np.dot(self.K, u[:, 4] + 1j * u[:, 5])))
 
     def check_state(self, u: np.ndarray, full: bool) -> None:
+        """Track the population range (and, if ``full``, the Nambu eigenvalues) of ``u``; raise
+        ``FloatingPointError`` if it is not finite.  Called after every recorded step."""
         d = self.diag
-        d["population_min"] = min(d["population_min"], float(min(u[:, 0].min(), u[:, 1].min())))
-        d["population_max"] = max(d["population_max"], float(max(u[:, 0].max(), u[:, 1].max())))
+        pops = u[:, :2]
+        d["population_min"] = min(d["population_min"], float(pops.min()))
+        d["population_max"] = max(d["population_max"], float(pops.max()))
         if full:
             ev = nambu_eigenvalues(u)
             d["nambu_min_eig"] = min(d["nambu_min_eig"], float(ev.min()))
             d["nambu_max_eig"] = max(d["nambu_max_eig"], float(ev.max()))
-        if not np.all(np.isfinite(u)):
+        if not np.isfinite(u).all():
             raise FloatingPointError("the state became non-finite")
 
     def record(self, t: float, D: complex, u: np.ndarray, force: bool) -> None:
