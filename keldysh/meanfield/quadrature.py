@@ -70,6 +70,47 @@ def features(
     ``lambda_a(k) - omega`` and of the pair energies ``lambda_a + lambda_b - 2 omega`` (sign changes,
     and touching zeros: local minima of ``|y|`` below the damping, width ``sqrt(damping/|y''|)``).
     """
+    fermi_steps, ks, lam, damp, pair_energies = _sampled(model, vals, a, b)
+    out = list(fermi_steps)
+    curves = [(lam[:, c] - omega, damp) for c in range(lam.shape[1])]
+    if pair_energies:  # a pair decays at the sum of the two damping rates
+        curves += [
+            (lam[:, c] + lam[:, e] - 2 * omega, 2 * damp) for c in range(lam.shape[1]) for e in range(c, lam.shape[1])
+        ]
+    dk = ks[1] - ks[0]
+    noise = 1e-12 * max(float(np.abs(lam).max()), float(damp.max()))
+    for y, damp in curves:
+        if np.all(np.abs(y) <= noise):
+            continue  # flat (e.g. a pair energy that vanishes identically): nothing to grade towards
+        for lo, hi in _sign_changes(ks, y, noise):
+            i = int(np.searchsorted(ks, lo))
+            j = min(i + 1, ks.size - 1)
+            y0, y1 = y[i], y[j]
+            kf = lo if (lo == hi or y1 == y0) else lo + (hi - lo) * y0 / (y0 - y1)
+            slope = abs(y1 - y0) / max(ks[j] - ks[i], 1e-300) or 1.0
+            out.append((kf, damp[i] / slope))
+        ay = np.abs(y)
+        for i in np.flatnonzero((ay[1:-1] < ay[:-2]) & (ay[1:-1] <= ay[2:]) & (ay[1:-1] < damp[1:-1])) + 1:
+            curv = abs(y[i + 1] - 2 * y[i] + y[i - 1]) / dk**2
+            out.append((ks[i], np.sqrt(damp[i] / curv) if curv > 0 else damp[i]))
+    for p in model.points:
+        try:
+            kp = float(p.xreplace(vals))
+        except (TypeError, ValueError, OverflowError):
+            raise ParameterError("points", f"{p} is not a real number at these values") from None
+        if a <= kp <= b:
+            out.append((kp, 0.0))
+    return sorted(set((round(k, 15), w) for k, w in out))
+
+
+def _sampled(model, vals: Mapping[sp.Symbol, float], a: float, b: float):
+    """The frame-independent part of :func:`features` on ``SAMPLES`` momenta, remembered per model
+    and parameter point (a scan over the frame ``omega`` rebuilds its grid at every ``omega``):
+    ``(fermi_steps, ks, lam, damp, pair_energies)``."""
+    key = (tuple(sorted((s.name, float(v)) for s, v in vals.items())), float(a), float(b))
+    memo = model.__dict__.setdefault("_sampled_memo", {})
+    if key in memo:
+        return memo[key]
     from keldysh.meanfield.numeric import kernel
 
     ks = np.linspace(a, b, SAMPLES)
@@ -102,35 +143,10 @@ def features(
         pair_energies = False
     lam = np.linalg.eigvalsh(h)
     damp = np.maximum(-np.linalg.eigvals(kernel(nd, 0.0, 0.0)).imag.max(axis=1), 1e-300)
-    curves = [(lam[:, c] - omega, damp) for c in range(lam.shape[1])]
-    if pair_energies:  # a pair decays at the sum of the two damping rates
-        curves += [
-            (lam[:, c] + lam[:, e] - 2 * omega, 2 * damp) for c in range(lam.shape[1]) for e in range(c, lam.shape[1])
-        ]
-    dk = ks[1] - ks[0]
-    noise = 1e-12 * max(float(np.abs(lam).max()), float(damp.max()))
-    for y, damp in curves:
-        if np.all(np.abs(y) <= noise):
-            continue  # flat (e.g. a pair energy that vanishes identically): nothing to grade towards
-        for lo, hi in _sign_changes(ks, y, noise):
-            i = int(np.searchsorted(ks, lo))
-            j = min(i + 1, ks.size - 1)
-            y0, y1 = y[i], y[j]
-            kf = lo if (lo == hi or y1 == y0) else lo + (hi - lo) * y0 / (y0 - y1)
-            slope = abs(y1 - y0) / max(ks[j] - ks[i], 1e-300) or 1.0
-            out.append((kf, damp[i] / slope))
-        ay = np.abs(y)
-        for i in np.flatnonzero((ay[1:-1] < ay[:-2]) & (ay[1:-1] <= ay[2:]) & (ay[1:-1] < damp[1:-1])) + 1:
-            curv = abs(y[i + 1] - 2 * y[i] + y[i - 1]) / dk**2
-            out.append((ks[i], np.sqrt(damp[i] / curv) if curv > 0 else damp[i]))
-    for p in model.points:
-        try:
-            kp = float(p.xreplace(vals))
-        except (TypeError, ValueError, OverflowError):
-            raise ParameterError("points", f"{p} is not a real number at these values") from None
-        if a <= kp <= b:
-            out.append((kp, 0.0))
-    return sorted(set((round(k, 15), w) for k, w in out))
+    if len(memo) >= 8:
+        memo.pop(next(iter(memo)))
+    memo[key] = (tuple(out), ks, lam, damp, pair_energies)
+    return memo[key]
 
 
 def build_grid(
