@@ -18,13 +18,16 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jupytext  # the test extra installs jupytext, nbclient and ipykernel
-import nbclient
 import pytest
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbclient.exceptions import CellExecutionError
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
+
+# jupytext, nbclient and jupyter_client (the test extra installs them, with ipykernel) are imported
+# by the tests that use them: every test worker collects this file, and the fast lane runs only the
+# header checks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.md"))
@@ -35,16 +38,21 @@ CELL_TIMEOUT = 600  # seconds per cell: generous, a hung kernel still fails the 
 EXECUTE = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow]) for p in NOTEBOOKS]
 
 
-class ThisInterpreter(KernelSpecManager):
-    """Kernel specs that always launch ``ipykernel`` with the interpreter running the tests."""
+def _kernel_manager() -> KernelManager:
+    """A kernel manager whose kernel specs always launch ``ipykernel`` with the interpreter running the tests."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
 
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            display_name="Python 3",
-            language="python",
-            name=kernel_name,
-        )
+    class ThisInterpreter(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3",
+                language="python",
+                name=kernel_name,
+            )
+
+    return KernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
 
 
 #: run first in the shared kernel before each notebook: a clean namespace, default plotting state and
@@ -60,12 +68,14 @@ del _os, _mpl, _plt
 
 def _run(nb, cwd: Path, km: KernelManager | None = None) -> None:
     """Run every cell of ``nb`` (in ``km``'s kernel, first reset, when given; else in a kernel of its own)."""
+    import nbclient
+
     if km is not None:
         import nbformat
 
         nb.cells.insert(0, nbformat.v4.new_code_cell(RESET.format(cwd=str(cwd))))
     own = km is None
-    km = km or KernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
+    km = km or _kernel_manager()
     client = nbclient.NotebookClient(
         nb,
         km=km,
@@ -86,7 +96,7 @@ def _run(nb, cwd: Path, km: KernelManager | None = None) -> None:
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory):
     """One kernel for the notebooks this worker runs (each starts from :data:`RESET`)."""
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
+    km = _kernel_manager()
     km.start_kernel(cwd=str(tmp_path_factory.mktemp("kernel")))
     yield km
     km.shutdown_kernel(now=True)
@@ -110,6 +120,8 @@ def test_kernel_is_this_interpreter(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_header(path: Path) -> None:
     """The jupytext header makes Jupyter open the file as a notebook with code cells."""
+    import jupytext
+
     nb = jupytext.read(path)
     meta = nb.metadata
     fmt = meta.get("jupytext", {}).get("text_representation", {})
@@ -125,6 +137,9 @@ def test_notebook_header(path: Path) -> None:
 
 @pytest.mark.parametrize("path", EXECUTE)
 def test_notebook_executes(path: Path, tmp_path: Path, kernel: KernelManager) -> None:
+    import jupytext
+    from nbclient.exceptions import CellExecutionError
+
     nb = jupytext.read(path)
     try:
         _run(nb, tmp_path, kernel)

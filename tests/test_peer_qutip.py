@@ -25,6 +25,8 @@ class _Qutip:
     collects this file, and the import costs ~2.5 s); a test skips when QuTiP is missing."""
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # pytest probes module objects for its own markers at collection
+            raise AttributeError(name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # qutip warns when matplotlib is missing
             module = pytest.importorskip("qutip")
