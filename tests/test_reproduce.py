@@ -10,6 +10,7 @@ from keldysh.cli import main
 from keldysh.commands import reproduce
 
 
+@pytest.mark.slow  # ~6 s; the fast lane runs reproduce in test_reproduce_failed_check_exits_1 (fig5, t = 20)
 def test_reproduce_fig5_quick(tmp_path, capsys):
     """Fig. 5 (V = 5, gamma1 = 0.8) with a short run: every file written, JSON printed and saved."""
     out = tmp_path / "res"

@@ -78,6 +78,7 @@ def test_node_linear_response_against_qutip_time_evolution():
     assert complex(s) / D == pytest.approx(chi, rel=1e-6)
 
 
+@pytest.mark.slow  # a convergence study (four thresholds); the fast lane has the Fig. 10 ordering below
 def test_pair_symmetric_dephasing_recovers_eq_a13_in_its_limit():
     """With the dephasing that spares the pair, the exact threshold tends to the paper's Eq. (A13)
     as the population rates fall against ``Gamma12`` (1/tau kept at its least, (Gamma1 + Gamma2)/2):
