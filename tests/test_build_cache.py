@@ -78,6 +78,7 @@ print(fn.from_disk, float(fn(0.3)))
 """
 
 
+@pytest.mark.slow  # two interpreters started and importing SymPy (~3 s)
 def test_concurrent_processes_derive_an_entry_once(fresh_cache):
     """Two processes that need the same missing entry: one derives it (under the entry's lock), the
     other waits and loads the stored code; both compute the same numbers."""

@@ -3,12 +3,14 @@ rational point made of distinct primes (no simplify needed: every comparison is 
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from keldysh.paper import symbols as S
 from keldysh.paper.symbolic import rings as R
 
 
+@pytest.mark.slow  # exact residues of two ring orders (~2.5 s); the fast lane has the all-orders test below
 def test_ring_terms_by_residues_equal_exact_taylor_coefficients():
     """n-ring terms (n = 1, 2) integrated exactly equal 4 Re a_{2n-1} of the exact s21 (Eq. (51) -> (18));
     the printed prefactor |Delta/2|^(2n-1) would be 4x too small at n = 2."""
