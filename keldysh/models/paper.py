@@ -70,6 +70,4 @@ def engine_model(model: Any, dephasing: str = "gap") -> tuple[Any, dict]:
         from keldysh.models.threeband import threeband_model, threeband_values
 
         return threeband_model(dephasing), threeband_values(model)
-    raise ParameterError(
-        "model", f"must be a LaserModel, PumpingModel or ThreeBandModel (got {type(model).__name__})"
-    )
+    raise ParameterError("model", f"must be a LaserModel, PumpingModel or ThreeBandModel (got {type(model).__name__})")
