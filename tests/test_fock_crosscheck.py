@@ -198,31 +198,34 @@ def quadratic_lindbladians(draw):
     return M, h, g, jumps, seed
 
 
-def _engine(M, h, g, jumps):
+def _engine(M, h, g, jumps, symbolic_rates: bool = False):
     """The symbolic engine's EOMs for ALL bilinears, from the same (exact) numbers, lambdified.
 
     Random-coefficient systems are one-off expressions, so they are lambdified here directly
-    instead of through the cached ``keldysh.paper.build.lambdified``.
+    instead of through the cached ``keldysh.paper.build.lambdified``.  With ``symbolic_rates`` the
+    rates stay symbols (one derivation for several rate sets): ``rhs(values, rates)``.
     """
     Hs = quadratic_hamiltonian(
         sp.Matrix(M, M, lambda i, j: _exact_c(h[i, j])), sp.Matrix(M, M, lambda i, j: _exact_c(g[i, j]))
     )
     js = []
-    for rate, a, b in jumps:
+    rate_syms = [sp.Symbol(f"rate_{k}", positive=True) for k in range(len(jumps))]
+    for k, (rate, a, b) in enumerate(jumps):
         X = Fs.add(
             *[Fs.scale(Fs.c(i), _exact_c(a[i])) for i in range(M)],
             *[Fs.scale(Fs.cdag(i), _exact_c(b[i])) for i in range(M)],
         )
-        js.append((_exact(rate), X))
+        js.append((rate_syms[k] if symbolic_rates else _exact(rate), X))
     table = Bilinears(M)
     eqs = QuadraticLindbladian(M, Hs, js).eom_system(_all_bilinear_observables(M), table)
     syms = table.symbols()
-    fn = sp.lambdify(syms, list(eqs.values()), modules="numpy", cse=True)
+    fn = sp.lambdify([*syms, *rate_syms], list(eqs.values()), modules="numpy", cse=True)
     real = np.array([bool(sy.is_real) for sy in syms])
+    default_rates = [float(r) for r, _, _ in jumps]
 
-    def rhs(values: np.ndarray) -> np.ndarray:
+    def rhs(values: np.ndarray, rates=None) -> np.ndarray:
         vals = [v.real if r else v for v, r in zip(values, real)]
-        return np.array(fn(*vals), dtype=complex)
+        return np.array(fn(*vals, *(default_rates if rates is None else rates)), dtype=complex)
 
     return rhs
 
@@ -269,10 +272,11 @@ def test_generic_fixed_four_mode_example_and_negative_control():
     dn, ds = F.bilinears(F.apply_liouvillian(L, rho))
     fock = _flatten(dn, ds, M)
     n, s = F.bilinears(rho)
-    good = _engine(M, h, g, jumps)(_flatten(n, s, M))
+    rhs = _engine(M, h, g, jumps, symbolic_rates=True)  # one derivation for both rate sets
+    good = rhs(_flatten(n, s, M))
     assert np.abs(good - fock).max() < TOL * (1 + np.abs(fock).max())
-    wrong = [(r / 2, a, b) for r, a, b in jumps]  # the printed Eq. (5) without the factor-2 fix
-    bad = _engine(M, h, g, wrong)(_flatten(n, s, M))
+    # the printed Eq. (5) without the factor-2 fix: every rate halved
+    bad = rhs(_flatten(n, s, M), [r / 2 for r, _, _ in jumps])
     assert np.abs(bad - fock).max() > 1e-3
 
 
