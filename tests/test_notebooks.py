@@ -33,9 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.md"))
 CELL_TIMEOUT = 600  # seconds per cell: generous, a hung kernel still fails the test
 # Executing a notebook takes 3-15 s of CPU each (a kernel of its own, the imports, the cells; the
-# reduced Figs. 4 and 6 runs of `dynamics` the most): all in the slow lane, which the default suite
-# and CI run (and the docs build executes them once more).  The fast lane checks the headers.
-EXECUTE = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow]) for p in NOTEBOOKS]
+# reduced Figs. 4 and 6 runs of `dynamics` the most).  The documentation build (`sphinx-build -W`,
+# which CI runs after the tests) executes every notebook in a fresh kernel and fails on any error,
+# so the default suite does not execute them a second time: `pytest -m notebooks` does (one kernel
+# per worker, reset before each notebook).  Every suite checks the headers.
+EXECUTE = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow, pytest.mark.notebooks]) for p in NOTEBOOKS]
 
 
 def _kernel_manager() -> KernelManager:
@@ -107,6 +109,7 @@ def test_notebooks_found() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.notebooks
 def test_kernel_is_this_interpreter(tmp_path: Path) -> None:
     import nbformat
 
