@@ -277,6 +277,13 @@ if HAVE_NUMBA:  # pragma: no cover
     _magnus_delta_compiled = first_call_locked(njit(cache=True, nogil=True)(_magnus_delta_loop), _magnus_delta_loop)
 
 
+def _scalars(D1: complex, D2: complex, h: float, filt, u: np.ndarray) -> tuple:
+    """The scalar arguments of the compiled step: ``Delta`` at the two Gauss points, ``h``, the
+    commutator filter (zeros when ``None``) and whether to use it."""
+    f = np.zeros(u.shape[0]) if filt is None else np.ascontiguousarray(filt, dtype=float)
+    return D1.real, D1.imag, D2.real, D2.imag, float(h), f, filt is not None
+
+
 class MagnusStep:
     """One step of the Magnus integrator for every node, compiled when numba is available.
 
@@ -308,26 +315,12 @@ class MagnusStep:
         if self.K is not None:
             self._S = np.ascontiguousarray(np.stack([a[:, 4:6, :] for a in self.mats]))
             self._Kw = np.ascontiguousarray(np.stack([self.K.real, self.K.imag, np.abs(self.K)]))
-            self._no_filt = np.zeros(self.K.shape[0])
 
     def __call__(self, u, D1: complex, D2: complex, h: float, filt=None):
         if not self.compiled:
             return magnus_step_numpy(*self.mats, u, D1, D2, h, filt)
         out = np.empty((u.shape[0], 6))
-        f = np.zeros(u.shape[0]) if filt is None else np.ascontiguousarray(filt, dtype=float)
-        return _magnus_step_compiled(
-            *self.mats,
-            self._C,
-            np.ascontiguousarray(u),
-            D1.real,
-            D1.imag,
-            D2.real,
-            D2.imag,
-            float(h),
-            f,
-            filt is not None,
-            out,
-        )
+        return _magnus_step_compiled(*self.mats, self._C, np.ascontiguousarray(u), *_scalars(D1, D2, h, filt, u), out)
 
     def delta_terms(self, u: np.ndarray) -> tuple[complex, complex, float, float]:
         """``Delta``, ``dDelta/dt`` and two scales of the state ``u`` (shape ``(N, 6)``).
@@ -363,18 +356,6 @@ class MagnusStep:
             with np.errstate(over="ignore", invalid="ignore"):
                 u1 = magnus_step_numpy(*self.mats, u, D1, D2, h, filt)
                 return (u1, *delta_terms_numpy(self._S, self.K, u1))
-        return _magnus_delta_compiled(
-            *self.mats,
-            self._C,
-            self._S,
-            self._Kw,
-            np.ascontiguousarray(u),
-            D1.real,
-            D1.imag,
-            D2.real,
-            D2.imag,
-            float(h),
-            self._no_filt if filt is None else np.ascontiguousarray(filt, dtype=float),
-            filt is not None,
-            np.empty((u.shape[0], 6)),
-        )
+        out = np.empty((u.shape[0], 6))
+        u = np.ascontiguousarray(u)
+        return _magnus_delta_compiled(*self.mats, self._C, self._S, self._Kw, u, *_scalars(D1, D2, h, filt, u), out)
