@@ -231,7 +231,10 @@ def _run_complete(args: argparse.Namespace, model) -> int:
             "method",
             f"{args.method} is a route of the in-phase prescription (add --condition in-phase)"
             if cond == "complete"
-            else f"{args.method} is a route of the paper's in-phase solver; --all-solutions takes master or keldysh",
+            else f"{args.method} is a route of the paper's in-phase solver; --all-solutions takes master or keldysh"
+            if args.all_solutions
+            else f"{args.method} is a route of the paper's in-phase solver; the exact three-band form (--dephasing) "
+            "takes fock",
         )
     if args.all_solutions and args.stability and cond != "complete":
         raise ParameterError(

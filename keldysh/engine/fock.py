@@ -131,11 +131,15 @@ def _dissipator_super(Wi: sps.spmatrix, Wj: sps.spmatrix, eye: sps.spmatrix) -> 
 
 @dataclass
 class Piece:
-    """One term ``coef * P`` of the Liouvillian: ``P`` a sparse superoperator, ``coef`` SymPy."""
+    """One term ``coef * P`` of the Liouvillian: ``P`` a sparse superoperator, ``coef`` SymPy.
+
+    ``rate`` marks the diagonal parts ``r |a_i|^2`` of a dissipator, whose sign is the rate's.
+    """
 
     coef: sp.Expr
     P: sps.csr_matrix
     label: str
+    rate: bool = False
 
 
 def liouvillian_pieces(
@@ -159,11 +163,11 @@ def liouvillian_pieces(
         mats = [(space.word(w, index), cf, word_str(w)) for w, cf in words]
         if const != 0:
             mats.append((eye, const, "1"))
-        for Wi, ai, li in mats:
-            for Wj, aj, lj in mats:
+        for i, (Wi, ai, li) in enumerate(mats):
+            for j, (Wj, aj, lj) in enumerate(mats):
                 coef = sp.expand(rate * ai * sp.conjugate(aj))
                 if coef != 0:
-                    pieces.append(Piece(coef, _dissipator_super(Wi, Wj, eye), f"jump {k}: ({li}, {lj})"))
+                    pieces.append(Piece(coef, _dissipator_super(Wi, Wj, eye), f"jump {k}: ({li}, {lj})", rate=i == j))
     return pieces
 
 
@@ -382,7 +386,10 @@ def reference_index(space: FockSpace, lindbladian, reference: Any) -> int:
         raise ParameterError("reference", "must be a sequence of occupied modes (annihilators from kd.fermions)")
     occ = []
     for k, m in enumerate(reference):
-        t = operator_terms(m, f"reference[{k}]") if not isinstance(m, dict) else m
+        try:
+            t = operator_terms(m, f"reference[{k}]")
+        except TypeError:
+            t = {}
         if len(t) != 1 or len(next(iter(t))) != 1 or next(iter(t))[0][1]:
             raise ParameterError("reference", f"entry {k} must be an annihilator from kd.fermions")
         mode = next(iter(t))[0][0]

@@ -55,6 +55,8 @@ class FockNodes:
         D, Db = model.Delta, sp.conjugate(model.Delta)
         pieces = liouvillian_pieces(space, L.H, L.jumps, L.index)
         c0, cD, cDb = [], [], []
+        # the diagonal parts r |a_i|^2 of every dissipator: their signs are the rates' (checked per node)
+        self.rate_pieces = np.array([p.rate for p in pieces], dtype=bool)
         for p in pieces:
             e = sp.expand(p.coef)
             a = e.coeff(D)
@@ -108,6 +110,9 @@ class FockNodes:
         arr = np.array([np.broadcast_to(np.asarray(v, dtype=complex), (N,)) for v in out]).T.reshape(N, -1)
         if not np.all(np.isfinite(arr)):
             raise ParameterError("H", "a coefficient of the block is not finite on the momentum domain at these values")
+        rates = arr[:, :P][:, self.rate_pieces]
+        if np.any(rates.real < -1e-12 * max(1.0, float(np.abs(rates).max(initial=0.0)))):
+            raise ParameterError("jumps", "a rate is negative somewhere on the momentum domain")
         return {"c0": arr[:, :P], "cD": arr[:, P : 2 * P], "cDb": arr[:, 2 * P : 3 * P], "s": arr[:, 3 * P :]}
 
     def structure(self, active: np.ndarray) -> sps.csr_matrix:
