@@ -34,6 +34,8 @@ METHODS = ("dop853",) + MAGNUS_METHODS
 #: self-consistencies of :func:`simulate`: Eq. (17) and its in-phase part, Eq. (18)
 #: (the paper solver's ``projection="eq17"`` and ``"eq18"``)
 PROJECTIONS = ("complete", "in-phase")
+#: state spaces of :func:`simulate`: the Nambu bilinears or the nodes' Fock-space density matrices
+ROUTES = ("nambu", "fock")
 
 
 @dataclass
@@ -102,6 +104,7 @@ def simulate(
     progress: bool | None = None,
     method: str = "dop853",
     projection: str = "complete",
+    route: str | None = None,
 ) -> MeanFieldRun:
     """Integrate the self-consistent bilinear equations from the normal steady state plus a seed.
 
@@ -146,18 +149,33 @@ def simulate(
         through the fixed weights ``Re[1/(E + i Gamma)] (E + i Gamma)``, exact in a steady state only
         (Eq. (10)): same steady states, different transients.
 
+    route : {"nambu", "fock"}, optional
+        ``"nambu"``: the bilinear equations of ``G`` (the default for a quadratic block);
+        ``"fock"``: every node's density matrix on its reachable Fock states
+        (:mod:`keldysh.meanfield.fock_dynamics`; the default, and the only route, for a block whose
+        bilinear equations do not close; DOP853 only).
+
     Returns
     -------
     MeanFieldRun
-        ``diagnostics`` holds ``method``, ``projection`` and the integrator's counters.
+        ``diagnostics`` holds ``method``, ``projection``, ``route`` and the integrator's counters.
     """
     t0 = time.perf_counter()
     if not isinstance(model, MeanFieldModel):
         raise ParameterError("model", f"must be a MeanFieldModel (got {type(model).__name__})")
-    model.require_closed("model")  # simulate integrates the bilinear equations
+    if route is None:
+        route = "nambu" if model.closed else "fock"
+    if route not in ROUTES:
+        raise ParameterError("route", f"must be one of {', '.join(ROUTES)} (got {shown(route)})")
+    if route == "nambu":
+        model.require_closed("route")  # the bilinear equations
     if not isinstance(method, str) or method.lower() not in METHODS:
         raise ParameterError("method", f"must be one of {', '.join(METHODS)} (got {shown(method)})")
     method = method.lower()
+    if route == "fock" and method != "dop853":
+        raise ParameterError(
+            "method", "the Fock route integrates with dop853 (the Magnus methods act on the bilinears)"
+        )
     if not isinstance(projection, str) or projection not in PROJECTIONS:
         raise ParameterError("projection", f"must be one of {', '.join(PROJECTIONS)} (got {shown(projection)})")
     V = check_finite("V", V)
@@ -186,17 +204,24 @@ def simulate(
             "V", f"|V| = {abs(V):g} lets |Delta| reach {reach:.3g}, beyond 1e6 x the energy scale {scale:.3g}"
         )
     D0 = complex(1e-3 * scale if Delta0 is None else Delta0)
-    G0 = covariance_master(nd, kernel(nd, D0, 0.0))
     # in-phase (Eq. (18)): Delta = rot Re[conj(rot) V I] keeps arg Delta = arg Delta0 (mod pi)
     rot = D0 / abs(D0) if D0 != 0 else 1.0 + 0j
     t_eval = np.linspace(0.0, t_max, samples)
-    diag: dict[str, Any] = {"method": method, "projection": projection}
+    diag: dict[str, Any] = {"method": method, "projection": projection, "route": route}
 
     from keldysh.progress import progress_bar as _progress
 
     bar = _progress(progress, t_max, "simulate")
     try:
-        if method in MAGNUS_METHODS:
+        if route == "fock":
+            from keldysh.meanfield.fock_dynamics import run_fock
+
+            times, Ds, info = run_fock(
+                model, V, vals, grid, D0, t_max, t_eval, rtol, None if projection == "complete" else rot, bar
+            )
+            diag.update(info)
+        elif method in MAGNUS_METHODS:
+            G0 = covariance_master(nd, kernel(nd, D0, 0.0))
             system = affine_system(
                 nd, model.s_terms, V, None if projection == "complete" else math.atan2(rot.imag, rot.real)
             )
@@ -214,6 +239,7 @@ def simulate(
             times = t_eval
             diag.update(stats)
         else:
+            G0 = covariance_master(nd, kernel(nd, D0, 0.0))
             times, Ds, nfev = _run_dop853(model, nd, V, G0, t_max, t_eval, rtol, projection, rot, bar)
             diag["rhs_evaluations"] = nfev
     finally:

@@ -132,8 +132,19 @@ class FockNodes:
 class FockIntegrand:
     """``I(|Delta|, omega) = sum_n w_n S_n`` and its exact linear response on a grid (Fock route)."""
 
-    def __init__(self, fock: FockNodes, k: np.ndarray, weight: np.ndarray, vals: Mapping[sp.Symbol, float]) -> None:
+    def __init__(
+        self,
+        fock: FockNodes,
+        k: np.ndarray,
+        weight: np.ndarray,
+        vals: Mapping[sp.Symbol, float],
+        keep_response_states: bool = False,
+    ) -> None:
         self.fock = fock
+        #: keep the response of every charge sector, also those the self-consistency does not read (the
+        #: dynamics starts from it); ``_response_states`` then lists ``(dq, lam, y, R_q, V_q)``
+        self.keep_response_states = keep_response_states
+        self._response_states: list = []
         self.k = np.asarray(k, dtype=float)
         self.weight = np.asarray(weight, dtype=float)
         self.coef = fock.coefficients(self.k, vals)
@@ -154,14 +165,18 @@ class FockIntegrand:
         c = self.coef["c0"] + Delta * self.coef["cD"] + np.conj(Delta) * self.coef["cDb"]
         return np.concatenate([c, np.full((c.shape[0], 1), -omega, dtype=complex)], axis=1)
 
-    def _steady(self, active: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _steady_space(self, active: np.ndarray) -> None:
+        """The reachable space of the reference state under the ``active`` pieces, restricted once."""
         fk = self.fock
         key = tuple(active)
         if key not in self._full:
             seed = fk._ref + fk.space.dim * fk._ref
             R = reachable(fk.structure(active), [seed])
             self._full[key] = (R, fk.stacked.restrict(R), np.flatnonzero(fk.vec_diag[R]))
-        R, rp, diag = self._full[key]
+
+    def _steady(self, active: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self._steady_space(active)
+        R, rp, diag = self._full[tuple(active)]
         try:
             x = steady_vectors(rp, rp.assemble(rows), diag)
         except SingularNode as exc:
@@ -203,7 +218,7 @@ class FockIntegrand:
         for dq in np.unique(charges):
             Rq = R1[charges == dq]
             reads = [np.asarray(f[:, Rq].todense()).ravel() for _, f, _ in fk.s_terms]
-            if not any(np.any(fr) for fr in reads):
+            if not any(np.any(fr) for fr in reads) and not self.keep_response_states:
                 continue  # the self-consistency does not read this sector (e.g. the conjugate coherences)
             rp = fk.stacked.restrict(Rq, fk.n_pieces)
             A = rp.dense(rp.assemble(self.coef["c0"]))  # (N, m, m), omega = 0
@@ -221,6 +236,8 @@ class FockIntegrand:
             # S = sum_t s_t f_t . x (conj for conjugated terms), x = V diag(1/(lam + i dq omega)) y
             left = [(fr @ Vr, conj) for fr, (_, _, conj) in zip(reads, fk.s_terms)]
             sectors.append((float(dq), lam, y, left))
+            if self.keep_response_states:
+                self._response_states.append((float(dq), lam, y, Rq, Vr))
             # accuracy of the eigen-route: the residual of its solution at omega = 0
             x_eig = np.einsum("nij,nj->ni", Vr, y / lam)
             res = np.einsum("nij,nj->ni", A, x_eig) - b
