@@ -172,7 +172,8 @@ def _step_loop(A0, Ar, Ai, u, d1r, d1i, d2r, d2i, h, filt, use_comm, theta, out)
 
 
 if HAVE_NUMBA:  # pragma: no cover
-    _mm = njit(cache=True, nogil=True, fastmath=True, inline="always")(_mm)
+    # not inlined: the calls of one small loop nest; inlining only lengthened the compilation (5.0 s -> 3.3 s)
+    _mm = njit(cache=True, nogil=True, fastmath=True)(_mm)
     _step_compiled = first_call_locked(njit(cache=True, nogil=True, fastmath=True)(_step_loop), _step_loop)
 
 
