@@ -236,14 +236,15 @@ def test_lab_frame_approaches_rwa():
     periods of every omega0 used) at the same times, the RWA run interpolated (max_step 0.2:
     interpolation error ~1e-6).  Measured deviation at t = 150: 2.3e-3, 5.2e-4, 1.2e-4 at
     omega0 = 6, 12, 24 (at t = 250: 1.0e-3, 2.5e-4, 6.1e-5), i.e. ~ (Omega/omega0)^2: the
-    counter-rotating terms enter at second order.
+    counter-rotating terms enter at second order.  The run at omega0 = 24 (half the cost: the lab
+    frame's steps follow omega0) is left out; one halving of 1/omega0 shows the order.
     """
     m = preset("fig4").replace(Gamma=0.05, gamma2=0.3, Omega=0.5)
     g = momentum_grid(m, order=2)
     V, T = 50.0, 150.0
     rwa = simulate(m, V, t_max=T, grid=g, options={"method": "DOP853", "rtol": 1e-8, "max_step": 0.2})
     devs = []
-    for w0 in (6.0, 12.0, 24.0):
+    for w0 in (6.0, 12.0):
         lab = simulate_lab(m, V, omega0=w0, t_max=T, grid=g, options={"rtol": 1e-7})
         sel = lab.times >= T - 10 * 2 * np.pi / 6.0
         tl = lab.times[sel]
@@ -251,10 +252,9 @@ def test_lab_frame_approaches_rwa():
         rwa_avg = np.trapezoid(np.interp(tl, rwa.times, rwa.abs_Delta), tl)
         devs.append(abs(lab_avg / rwa_avg - 1))
         assert lab.diagnostics["physical"]
-    assert devs[0] > devs[1] > devs[2]
-    # second order in 1/omega0: each doubling divides the deviation by ~4 (measured 4.4, 4.2)
-    assert 3.0 < devs[0] / devs[1] < 5.5 and 3.0 < devs[1] / devs[2] < 5.5
-    assert devs[2] < 3e-4
+    # second order in 1/omega0: doubling it divides the deviation by ~4 (measured 4.4)
+    assert 3.0 < devs[0] / devs[1] < 5.5
+    assert devs[1] < 1e-3
 
 
 def test_pumped_start_grows_at_the_linear_rate():
