@@ -73,6 +73,7 @@ def test_other_solvers_name_the_fock_route():
     json.dumps(r.to_json(), allow_nan=False)
 
 
+@pytest.mark.slow  # the paper's four-mode block (~1.6 s); the fast lane compares the routes on the contract
 def test_sect_ii_block_on_the_fock_route_equals_the_master_route():
     """The paper's Sect. II block (four modes, Fig. 4, V = 5, in-phase): each node on its 16 Fock states
     against the Nambu master route on the same grid (measured: 1e-15 in |Delta|)."""
@@ -106,7 +107,7 @@ def test_fock_route_input_errors_name_the_parameter():
         big.steady_state(values={})
 
 
-@pytest.mark.parametrize("projection", ["complete", "in-phase"])
+@pytest.mark.parametrize("projection", ["complete", pytest.param("in-phase", marks=pytest.mark.slow)])
 def test_fock_dynamics_equals_nambu_dynamics(bcs, projection):
     """The contract's pair from the steady state at the seed: every node's density matrix (Fock
     route) against its bilinears (Nambu route), both DOP853 at rtol 1e-8 (global error ~1e-7 of
