@@ -119,11 +119,21 @@ class FockNodes:
         """Sparsity pattern of the pieces flagged in ``active`` (the frame piece is diagonal)."""
         return self.stacked.structure(active)
 
+    def reads(self, R: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+        """``[(f_t on R, conj_t), ...]``: the self-consistency's expectation vectors restricted to ``R``
+        (remembered per index set: the solvers evaluate them at every call)."""
+        key = R.tobytes()
+        memo = self.__dict__.setdefault("_reads", {})
+        if key not in memo:
+            if len(memo) >= 16:
+                memo.pop(next(iter(memo)))
+            memo[key] = [(np.asarray(f[:, R].todense()).ravel(), conj) for _, f, conj in self.s_terms]
+        return memo[key]
+
     def functional(self, R: np.ndarray, s: np.ndarray, x: np.ndarray) -> np.ndarray:
         """``S_n = sum_t s_nt <op_t>_n`` on the nodes from vectors ``x`` on the index set ``R``."""
         out = np.zeros(x.shape[0], dtype=complex)
-        for t, (_, f, conj) in enumerate(self.s_terms):
-            fr = np.asarray(f[:, R].todense()).ravel()
+        for t, (fr, conj) in enumerate(self.reads(R)):
             v = x @ fr
             out += s[:, t] * (np.conj(v) if conj else v)
         return out
@@ -174,6 +184,14 @@ class FockIntegrand:
             R = reachable(fk.structure(active), [seed])
             self._full[key] = (R, fk.stacked.restrict(R), np.flatnonzero(fk.vec_diag[R]))
 
+    def reachable_space(self) -> tuple[np.ndarray, Any]:
+        """``(R, restricted pieces)``: the states reachable from the reference with pairing on (the
+        dynamics' state space)."""
+        act = self._active("c0", "cD", "cDb")
+        self._steady_space(act)
+        R, rp, _ = self._full[tuple(act)]
+        return R, rp
+
     def _steady(self, active: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self._steady_space(active)
         R, rp, diag = self._full[tuple(active)]
@@ -217,7 +235,7 @@ class FockIntegrand:
         sectors = []
         for dq in np.unique(charges):
             Rq = R1[charges == dq]
-            reads = [np.asarray(f[:, Rq].todense()).ravel() for _, f, _ in fk.s_terms]
+            reads = [fr for fr, _ in fk.reads(Rq)]
             if not any(np.any(fr) for fr in reads) and not self.keep_response_states:
                 continue  # the self-consistency does not read this sector (e.g. the conjugate coherences)
             rp = fk.stacked.restrict(Rq, fk.n_pieces)

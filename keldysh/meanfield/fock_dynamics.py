@@ -74,16 +74,14 @@ def run_fock(
     fk = model.fock
     nd = model.node_data(grid.k, grid.w, vals)
     I = FockIntegrand(fk, nd.k, nd.weight, vals, keep_response_states=True)
-    act = I._active("c0", "cD", "cDb")
-    I._steady_space(act)
-    R, rp, _ = I._full[tuple(act)]
+    R, rp = I.reachable_space()
     N, m = nd.k.size, R.size
     c = I.coef
     zeros = np.zeros((N, 1), dtype=complex)
     M0 = _block_diagonal(rp, rp.assemble(np.concatenate([c["c0"], zeros], axis=1)))
     MD = _block_diagonal(rp, rp.assemble(np.concatenate([c["cD"], zeros], axis=1)))
     MDb = _block_diagonal(rp, rp.assemble(np.concatenate([c["cDb"], zeros], axis=1)))
-    reads = [(np.asarray(f[:, R].todense()).ravel(), conj) for _, f, conj in fk.s_terms]
+    reads = fk.reads(R)
     ws = nd.weight[:, None] * c["s"]  # (N, n_terms)
 
     def delta_of(x: np.ndarray) -> complex:
